@@ -1,0 +1,1 @@
+# contrib/probe/local.mk -- (filled in by its component)

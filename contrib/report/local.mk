@@ -1,0 +1,1 @@
+# contrib/report/local.mk -- (filled in by its component)
