@@ -1,0 +1,1 @@
+# tests/unit/policy.mk -- CUnit suites for loading and deciding

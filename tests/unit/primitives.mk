@@ -1,0 +1,1 @@
+# tests/unit/primitives.mk -- CUnit suites for the policy primitives
