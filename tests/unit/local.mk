@@ -1,3 +1,3 @@
 # tests/unit/local.mk -- CUnit suites, run by "make check"
-UNIT_LDADD = policy/libpolicy.a $(CUNIT_LIBS) $(YAML_LIBS)
-UNIT_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)
+UNIT_TEST_LIBS = policy/libpolicy.a $(CUNIT_LIBS) $(YAML_LIBS)
+UNIT_TEST_FLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS)

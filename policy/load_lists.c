@@ -1,0 +1,189 @@
+/*
+ * load_lists.c -- named address lists and "file:" address lists
+ *
+ * DESCRIPTION
+ *	"lists:" maps names to address lists; rules refer to them as
+ *	"@name". An entry is an address, a CIDR prefix or "file:PATH" (one
+ *	address or prefix per line, "#" starts a comment; relative paths are
+ *	relative to the policy file's directory). Each list compiles into
+ *	one cidr_set shared by every rule that names it. A bad line in a list
+ *	file is reported as "LISTFILE:LINE:COL: message".
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "load_ctx.h"
+#include "xalloc.h"
+
+/* List names as rules write them after "@". */
+static int
+valid_list_name(const char *name)
+{
+	return *name != '\0' &&
+	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
+		strlen(name);
+}
+
+/* Add one address or prefix; 0 on success, -1 if it is neither. */
+static int
+add_prefix(struct cidr_set *set, const char *text)
+{
+	struct net_addr addr;
+	int len;
+
+	if (net_prefix_parse(text, &addr, &len) < 0)
+		return -1;
+	cidr_set_add(set, &addr, len);
+	return 0;
+}
+
+/* Strip a "#" comment and surrounding white space in place; return the start. */
+static char *
+trim_line(char *line)
+{
+	char *hash = strchr(line, '#'), *end;
+
+	if (hash != NULL)
+		*hash = '\0';
+	while (isspace((unsigned char)*line))
+		line++;
+	end = line + strlen(line);
+	while (end > line && isspace((unsigned char)end[-1]))
+		*--end = '\0';
+	return line;
+}
+
+static void
+read_address_lines(struct load_ctx *ctx, FILE *fp, const char *path, struct cidr_set *set)
+{
+	char *line = NULL, *entry;
+	size_t cap = 0, lineno = 0;
+
+	while (getline(&line, &cap, fp) != -1) {
+		lineno++;
+		entry = trim_line(line);
+		if (*entry == '\0')
+			continue;
+		if (strpbrk(entry, " \t") != NULL)
+			policy_errors_add(ctx->errors, path, lineno, (size_t)(entry - line) + 1,
+			    "one address or prefix per line");
+		else if (add_prefix(set, entry) < 0)
+			policy_errors_add(ctx->errors, path, lineno, (size_t)(entry - line) + 1,
+			    "\"%.80s\" is not an IP address or CIDR prefix", entry);
+	}
+	free(line);
+}
+
+int
+load_address_file(struct load_ctx *ctx, const yaml_node_t *where, const char *path,
+    struct cidr_set *set)
+{
+	char *full;
+	FILE *fp;
+
+	if (*path == '\0') {
+		load_error(ctx, where, "file: needs a path");
+		return -1;
+	}
+	if (*path == '/')
+		full = xstrdup(path);
+	else {
+		full = xmalloc(strlen(ctx->base_dir) + strlen(path) + 2);
+		sprintf(full, "%s/%s", ctx->base_dir, path);
+	}
+	if ((fp = fopen(full, "re")) == NULL) {
+		load_error(ctx, where, "cannot read address list %s: %s", full, strerror(errno));
+		free(full);
+		return -1;
+	}
+	read_address_lines(ctx, fp, full, set);
+	if (ferror(fp))
+		load_error(ctx, where, "read error on address list %s", full);
+	fclose(fp);
+	free(full);
+	return 0;
+}
+
+/* One entry of a named list: an address, a prefix or file:PATH. */
+static void
+load_list_entry(struct load_ctx *ctx, const yaml_node_t *node, void *target)
+{
+	struct cidr_set *set = target;
+	const char *text = load_scalar(ctx, node, "a list entry", LOAD_VALUE_MAX);
+
+	if (text == NULL)
+		return;
+	if (strncmp(text, "file:", 5) == 0) {
+		load_address_file(ctx, node, text + 5, set);
+		return;
+	}
+	if (add_prefix(set, text) < 0)
+		load_error(ctx, node, "\"%s\" is not an IP address, CIDR prefix or file:PATH",
+		    text);
+}
+
+void
+load_lists(struct load_ctx *ctx, const yaml_node_t *node, void *unused)
+{
+	const yaml_node_pair_t *pair;
+	struct named_list *list;
+	yaml_node_t *key, *value;
+	const char *name;
+	size_t i, count;
+
+	(void)unused;
+	if (node->type != YAML_MAPPING_NODE) {
+		if (!load_is_null(node))
+			load_error(ctx, node, "lists must be a mapping of list names to addresses");
+		return;
+	}
+	count = (size_t)(node->data.mapping.pairs.top - node->data.mapping.pairs.start);
+	if (count > LOAD_KEYS_MAX) {
+		load_error(ctx, node, "too many lists (at most %d)", LOAD_KEYS_MAX);
+		return;
+	}
+	ctx->policy->lists = arena_alloc(&ctx->policy->arena, count * sizeof(struct named_list));
+	for (pair = node->data.mapping.pairs.start; pair < node->data.mapping.pairs.top; pair++) {
+		if ((key = load_node(ctx, pair->key)) == NULL ||
+		    (value = load_node(ctx, pair->value)) == NULL)
+			return;
+		if ((name = load_scalar(ctx, key, "a list name", LOAD_NAME_MAX)) == NULL)
+			continue;
+		if (!valid_list_name(name)) {
+			load_error(ctx, key, "list name \"%s\" may only use letters, digits, "
+					     "\"_\", \".\" and \"-\"", name);
+			continue;
+		}
+		for (i = 0; i < ctx->policy->list_count; i++)
+			if (strcmp(ctx->policy->lists[i].name, name) == 0)
+				break;
+		if (i < ctx->policy->list_count) {
+			load_error(ctx, key, "list \"%s\" is already defined at line %zu", name,
+			    ctx->policy->lists[i].line);
+			continue;
+		}
+		list = &ctx->policy->lists[ctx->policy->list_count++];
+		list->name = arena_strdup(&ctx->policy->arena, name);
+		list->line = key->start_mark.line + 1;
+		list->col = key->start_mark.column + 1;
+		list->set = load_new_set(ctx);
+		if (load_is_null(value))
+			continue;
+		load_each_item(ctx, value, load_list_entry, list->set);
+	}
+}
+
+const struct cidr_set *
+load_find_list(struct load_ctx *ctx, const yaml_node_t *where, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ctx->policy->list_count; i++)
+		if (strcmp(ctx->policy->lists[i].name, name) == 0)
+			return ctx->policy->lists[i].set;
+	load_error(ctx, where, "unknown list \"@%s\" (define it under lists:)", name);
+	return NULL;
+}

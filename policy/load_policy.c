@@ -1,0 +1,455 @@
+/*
+ * load_policy.c -- read a policy file and compile it (policy_load)
+ *
+ * DESCRIPTION
+ *	policy_load() reads the whole file (at most POLICY_FILE_MAX bytes;
+ *	large address lists belong in "file:" lists), parses it with libyaml
+ *	into one document, and walks the top level: version, settings, lists,
+ *	rules, default. lists are loaded before rules whatever their order in
+ *	the file, so rules can name them. Every problem becomes an error
+ *	"FILE:LINE:COL: message"; a policy with any error is not returned.
+ *
+ *	Also here: the accessors and policy_free().
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "load_ctx.h"
+#include "siphash.h"
+#include "xalloc.h"
+
+#define POLICY_FILE_MAX (4u << 20)
+#define POLICY_NODE_BUDGET 1000000
+
+/* Read at most max bytes of path into a NUL-terminated buffer. */
+static char *
+read_policy_file(struct load_ctx *ctx, const char *path, size_t *len)
+{
+	struct stat st;
+	char *buf;
+	ssize_t n;
+	size_t got = 0;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		load_error(ctx, NULL, "cannot open: %s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		load_error(ctx, NULL, "not a regular file");
+		close(fd);
+		return NULL;
+	}
+	if ((size_t)st.st_size > POLICY_FILE_MAX) {
+		load_error(ctx, NULL, "file too large (%lld bytes; at most %u; put long address "
+				      "lists in file: lists)", (long long)st.st_size, POLICY_FILE_MAX);
+		close(fd);
+		return NULL;
+	}
+	buf = xmalloc((size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size &&
+	    (n = read(fd, buf + got, (size_t)st.st_size - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			load_error(ctx, NULL, "read error: %s", strerror(errno));
+			free(buf);
+			close(fd);
+			return NULL;
+		}
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	*len = got;
+	return buf;
+}
+
+/* libyaml stops at the first syntax error; report it at its position. */
+static void
+syntax_error(struct load_ctx *ctx, const yaml_parser_t *parser)
+{
+	const char *problem = parser->problem ? parser->problem : "malformed YAML";
+
+	if (parser->context != NULL)
+		policy_errors_add(ctx->errors, ctx->file, parser->problem_mark.line + 1,
+		    parser->problem_mark.column + 1, "YAML syntax error: %s %s", problem,
+		    parser->context);
+	else
+		policy_errors_add(ctx->errors, ctx->file, parser->problem_mark.line + 1,
+		    parser->problem_mark.column + 1, "YAML syntax error: %s", problem);
+}
+
+static void
+load_version(struct load_ctx *ctx, const yaml_node_t *node, void *seen)
+{
+	const char *text = load_scalar(ctx, node, "version", LOAD_NAME_MAX);
+
+	*(int *)seen = 1;
+	if (text != NULL && strcmp(text, "1") != 0)
+		load_error(ctx, node, "unsupported policy version \"%s\" (this program reads "
+				      "version 1)", text);
+}
+
+static void
+set_audit(struct load_ctx *ctx, const yaml_node_t *node, void *settings)
+{
+	static const char *const names[] = {"all", "matched", "none", NULL};
+	int v;
+
+	if (load_choice(ctx, node, "audit scope", names, &v) == 0)
+		((struct policy_settings *)settings)->audit = (enum audit_scope)v;
+}
+
+static void
+set_strip(struct load_ctx *ctx, const yaml_node_t *node, void *settings)
+{
+	load_bool(ctx, node, "strip_foreign_headers",
+	    &((struct policy_settings *)settings)->strip_foreign_headers);
+}
+
+static void
+set_mode(struct load_ctx *ctx, const yaml_node_t *node, void *settings)
+{
+	static const char *const names[] = {"enforce", "report-only", NULL};
+
+	load_choice(ctx, node, "mode", names, &((struct policy_settings *)settings)->report_only);
+}
+
+static void
+set_sticky_secret(struct load_ctx *ctx, const yaml_node_t *node, void *settings)
+{
+	static const uint8_t derive[2][16] = {"tlspolicy-key-0", "tlspolicy-key-1"};
+	const char *secret = load_scalar(ctx, node, "sticky_secret", LOAD_VALUE_MAX);
+	uint64_t k0, k1;
+	int i;
+
+	(void)settings;
+	if (secret == NULL)
+		return;
+	k0 = siphash24(derive[0], secret, strlen(secret));
+	k1 = siphash24(derive[1], secret, strlen(secret));
+	for (i = 0; i < 8; i++) {
+		ctx->policy->sticky_key[i] = (uint8_t)(k0 >> (8 * i));
+		ctx->policy->sticky_key[8 + i] = (uint8_t)(k1 >> (8 * i));
+	}
+}
+
+static void
+set_reroute_method(struct load_ctx *ctx, const yaml_node_t *node, void *settings)
+{
+	static const char *const names[] = {"auto", "header", "recipient-suffix", "quarantine",
+	    NULL};
+	int v;
+
+	if (load_choice(ctx, node, "reroute_method", names, &v) == 0)
+		((struct policy_settings *)settings)->reroute_method = (enum reroute_method)v;
+}
+
+/* A domain-name-like suffix that cannot smuggle address syntax. */
+static void
+set_reroute_suffix(struct load_ctx *ctx, const yaml_node_t *node, void *settings)
+{
+	const char *text = load_scalar(ctx, node, "reroute_suffix", LOAD_NAME_MAX);
+
+	if (text == NULL)
+		return;
+	if (text[0] != '.' || text[1] == '\0' ||
+	    strspn(text + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") !=
+		strlen(text + 1)) {
+		load_error(ctx, node, "reroute_suffix must be a domain suffix such as "
+				      "\".LEGACY-TLS\", not \"%s\"", text);
+		return;
+	}
+	((struct policy_settings *)settings)->reroute_suffix = arena_strdup(&ctx->policy->arena, text);
+}
+
+static void
+set_quarantine_reason(struct load_ctx *ctx, const yaml_node_t *node, void *settings)
+{
+	const char *text = load_scalar(ctx, node, "quarantine_reason", LOAD_TEXT_MAX);
+
+	if (text == NULL)
+		return;
+	if (strpbrk(text, "\r\n") != NULL) {
+		load_error(ctx, node, "quarantine_reason must be one line");
+		return;
+	}
+	((struct policy_settings *)settings)->quarantine_reason =
+	    arena_strdup(&ctx->policy->arena, text);
+}
+
+static void
+set_hostname(struct load_ctx *ctx, const yaml_node_t *node, void *settings)
+{
+	const char *text = load_scalar(ctx, node, "hostname", 255);
+
+	if (text == NULL)
+		return;
+	if (strspn(text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") !=
+	    strlen(text)) {
+		load_error(ctx, node, "hostname must be a host name, not \"%s\"", text);
+		return;
+	}
+	((struct policy_settings *)settings)->hostname = arena_strdup(&ctx->policy->arena, text);
+}
+
+/* Header field names: printable ASCII except ':' (RFC 5322 ftext). */
+static const char *
+load_header_name(struct load_ctx *ctx, const yaml_node_t *node, const char *what)
+{
+	const char *text = load_scalar(ctx, node, what, LOAD_NAME_MAX);
+	const char *p;
+
+	if (text == NULL)
+		return NULL;
+	for (p = text; *p != '\0'; p++) {
+		if (*p <= ' ' || *p > '~' || *p == ':') {
+			load_error(ctx, node, "%s \"%s\" is not a valid header field name", what,
+			    text);
+			return NULL;
+		}
+	}
+	return arena_strdup(&ctx->policy->arena, text);
+}
+
+static void
+set_audit_header(struct load_ctx *ctx, const yaml_node_t *node, void *settings)
+{
+	const char *name = load_header_name(ctx, node, "audit_header");
+
+	if (name != NULL)
+		((struct policy_settings *)settings)->audit_header = name;
+}
+
+static void
+set_reroute_header(struct load_ctx *ctx, const yaml_node_t *node, void *settings)
+{
+	const char *name = load_header_name(ctx, node, "reroute_header");
+
+	if (name != NULL)
+		((struct policy_settings *)settings)->reroute_header = name;
+}
+
+static void
+load_settings(struct load_ctx *ctx, const yaml_node_t *node, void *unused)
+{
+	static const struct load_key keys[] = {
+	    {"audit_header", set_audit_header},
+	    {"audit", set_audit},
+	    {"strip_foreign_headers", set_strip},
+	    {"mode", set_mode},
+	    {"sticky_secret", set_sticky_secret},
+	    {"reroute_header", set_reroute_header},
+	    {"reroute_method", set_reroute_method},
+	    {"reroute_suffix", set_reroute_suffix},
+	    {"quarantine_reason", set_quarantine_reason},
+	    {"hostname", set_hostname},
+	    {NULL, NULL},
+	};
+
+	(void)unused;
+	load_mapping(ctx, node, "settings", keys, &ctx->policy->settings);
+	if (ctx->policy->settings.audit_header != NULL &&
+	    strcasecmp(ctx->policy->settings.audit_header, ctx->policy->settings.reroute_header) ==
+		0)
+		load_error(ctx, node, "audit_header and reroute_header must differ");
+}
+
+static void
+set_defaults(struct policy *policy)
+{
+	static const uint8_t no_secret[16];
+	struct policy_settings *s = &policy->settings;
+
+	s->audit_header = "X-TLS-Policy";
+	s->audit = AUDIT_ALL;
+	s->strip_foreign_headers = 1;
+	s->report_only = 0;
+	s->reroute_header = "X-TLS-Policy-Reroute";
+	s->reroute_method = REROUTE_AUTO;
+	s->reroute_suffix = ".LEGACY-TLS";
+	s->quarantine_reason = "legacy-tls";
+	s->hostname = NULL;
+	memcpy(policy->sticky_key, no_secret, sizeof(no_secret));
+	policy->default_rule.name = "default";
+	policy->default_rule.action = ACTION_ACCEPT;
+}
+
+/* Find a top-level key's value node, or NULL. */
+static const yaml_node_t *
+top_level(struct load_ctx *ctx, const yaml_node_t *root, const char *key)
+{
+	const yaml_node_pair_t *pair;
+	const yaml_node_t *k;
+
+	for (pair = root->data.mapping.pairs.start; pair < root->data.mapping.pairs.top; pair++) {
+		k = yaml_document_get_node(ctx->doc, pair->key);
+		if (k != NULL && k->type == YAML_SCALAR_NODE &&
+		    strcmp((const char *)k->data.scalar.value, key) == 0)
+			return yaml_document_get_node(ctx->doc, pair->value);
+	}
+	return NULL;
+}
+
+static void
+skip_section(struct load_ctx *ctx, const yaml_node_t *node, void *unused)
+{
+	(void)ctx, (void)node, (void)unused;
+}
+
+/*
+ * Walk the document root. Lists go first so that rules can refer to them
+ * wherever the "lists" key stands in the file.
+ */
+static void
+load_root(struct load_ctx *ctx, const yaml_node_t *root)
+{
+	static const struct load_key first[] = {
+	    {"version", load_version},
+	    {"lists", load_lists},
+	    {"settings", load_settings},
+	    {"rules", skip_section},
+	    {"default", skip_section},
+	    {NULL, NULL},
+	};
+	const yaml_node_t *node;
+	int have_version = 0;
+
+	if (root->type != YAML_MAPPING_NODE) {
+		load_error(ctx, root, "a policy must be a mapping with version, settings, lists, "
+				      "rules and default");
+		return;
+	}
+	load_mapping(ctx, root, "the policy", first, &have_version);
+	if (!have_version)
+		load_error(ctx, root, "missing \"version: 1\"");
+	if ((node = top_level(ctx, root, "rules")) != NULL)
+		load_rules(ctx, node, NULL);
+	if ((node = top_level(ctx, root, "default")) != NULL)
+		load_default(ctx, node, NULL);
+}
+
+/* The directory part of path, for relative "file:" lists. */
+static char *
+dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (slash == NULL)
+		return xstrdup(".");
+	if (slash == path)
+		return xstrdup("/");
+	return xstrndup(path, (size_t)(slash - path));
+}
+
+static void
+parse_and_load(struct load_ctx *ctx, const char *text, size_t len)
+{
+	yaml_parser_t parser;
+	yaml_document_t doc, extra;
+	yaml_node_t *root;
+
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	if (!yaml_parser_load(&parser, &doc)) {
+		syntax_error(ctx, &parser);
+		yaml_parser_delete(&parser);
+		return;
+	}
+	ctx->doc = &doc;
+	if ((root = yaml_document_get_root_node(&doc)) == NULL)
+		load_error(ctx, NULL, "the policy file is empty");
+	else
+		load_root(ctx, root);
+	if (!yaml_parser_load(&parser, &extra))
+		syntax_error(ctx, &parser);
+	else {
+		if (yaml_document_get_root_node(&extra) != NULL)
+			policy_errors_add(ctx->errors, ctx->file, extra.start_mark.line + 1,
+			    extra.start_mark.column + 1,
+			    "more than one YAML document; a policy is one document");
+		yaml_document_delete(&extra);
+	}
+	yaml_document_delete(&doc);
+	yaml_parser_delete(&parser);
+}
+
+struct policy *
+policy_load(const char *path, struct policy_errors *errors)
+{
+	struct policy *policy = xcalloc(1, sizeof(*policy));
+	struct load_ctx ctx;
+	size_t before = errors->count, len;
+	char *text, *base_dir = dir_of(path);
+
+	arena_init(&policy->arena);
+	set_defaults(policy);
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.file = path;
+	ctx.base_dir = base_dir;
+	ctx.policy = policy;
+	ctx.errors = errors;
+	ctx.budget = POLICY_NODE_BUDGET;
+	if ((text = read_policy_file(&ctx, path, &len)) != NULL) {
+		parse_and_load(&ctx, text, len);
+		free(text);
+	}
+	free(base_dir);
+	if (errors->count > before) {
+		policy_free(policy);
+		return NULL;
+	}
+	return policy;
+}
+
+struct cidr_set *
+load_new_set(struct load_ctx *ctx)
+{
+	struct policy *policy = ctx->policy;
+
+	if (policy->owned_set_count == policy->owned_set_alloc) {
+		policy->owned_set_alloc = policy->owned_set_alloc ? 2 * policy->owned_set_alloc : 8;
+		policy->owned_sets = xrealloc(policy->owned_sets,
+		    policy->owned_set_alloc * sizeof(*policy->owned_sets));
+	}
+	return policy->owned_sets[policy->owned_set_count++] = cidr_set_new();
+}
+
+void
+policy_free(struct policy *policy)
+{
+	size_t i;
+
+	if (policy == NULL)
+		return;
+	for (i = 0; i < policy->owned_set_count; i++)
+		cidr_set_free(policy->owned_sets[i]);
+	free(policy->owned_sets);
+	arena_free(&policy->arena);
+	free(policy);
+}
+
+const struct policy_settings *
+policy_settings(const struct policy *policy)
+{
+	return &policy->settings;
+}
+
+int
+policy_has_recipient_rules(const struct policy *policy)
+{
+	return policy->has_recipient_rules;
+}
+
+size_t
+policy_rule_count(const struct policy *policy)
+{
+	return policy->rule_count;
+}
