@@ -9,3 +9,13 @@ policy_libpolicy_a_SOURCES = \
 	policy/cidr_set.c policy/cidr_set.h \
 	policy/facts.c policy/facts.h \
 	policy/policy.h
+policy_libpolicy_a_SOURCES += \
+	policy/arena.c policy/arena.h \
+	policy/errors.c \
+	policy/siphash.c policy/siphash.h \
+	policy/civil_date.c policy/civil_date.h \
+	policy/compiled.h policy/load_ctx.h \
+	policy/load_node.c policy/load_policy.c policy/load_lists.c \
+	policy/load_match.c policy/load_rule.c \
+	policy/match.c policy/decide.c
+policy_libpolicy_a_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
