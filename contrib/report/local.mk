@@ -1,1 +1,51 @@
-# contrib/report/local.mk -- (filled in by its component)
+# contrib/report/local.mk -- tlspolicy-report, the legacy TLS inventory
+#
+# Everything but main() is in a library that the unit tests link too.
+noinst_LIBRARIES += contrib/report/libreport.a
+contrib_report_libreport_a_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
+contrib_report_libreport_a_SOURCES = \
+	contrib/report/intern.c contrib/report/intern.h \
+	contrib/report/logtime.c contrib/report/logtime.h \
+	contrib/report/logline.c contrib/report/logline.h \
+	contrib/report/linereader.c contrib/report/linereader.h \
+	contrib/report/tally.c contrib/report/tally.h \
+	contrib/report/aggregate.c contrib/report/aggregate.h \
+	contrib/report/filter.c contrib/report/filter.h \
+	contrib/report/table.c contrib/report/table.h \
+	contrib/report/view.c contrib/report/view.h \
+	contrib/report/view_clients.c \
+	contrib/report/view_groups.c \
+	contrib/report/view_rules.c \
+	contrib/report/view_daily.c \
+	contrib/report/escape.c contrib/report/escape.h \
+	contrib/report/output.c contrib/report/output.h \
+	contrib/report/out_text.c \
+	contrib/report/out_csv.c \
+	contrib/report/out_json.c \
+	contrib/report/out_html.c \
+	contrib/report/html_chart.c contrib/report/html_chart.h
+
+REPORT_LDADD = contrib/report/libreport.a policy/libpolicy.a $(ZLIB_LIBS)
+
+bin_PROGRAMS += contrib/report/tlspolicy-report
+contrib_report_tlspolicy_report_SOURCES = contrib/report/report_main.c
+contrib_report_tlspolicy_report_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
+contrib_report_tlspolicy_report_LDADD = $(REPORT_LDADD)
+dist_man_MANS += contrib/report/tlspolicy-report.1
+
+# The log generator for tests/bench/report-bench.sh.
+noinst_PROGRAMS += tests/bench/gen_report_log
+tests_bench_gen_report_log_SOURCES = tests/bench/gen_report_log.c
+
+check_PROGRAMS += tests/unit/test_report_parse tests/unit/test_report_output
+TESTS += tests/unit/test_report_parse tests/unit/test_report_output
+tests_unit_test_report_parse_SOURCES = tests/unit/test_report_parse.c
+tests_unit_test_report_parse_CFLAGS = $(UNIT_CFLAGS) $(ZLIB_CFLAGS)
+tests_unit_test_report_parse_LDADD = contrib/report/libreport.a $(UNIT_LDADD) $(ZLIB_LIBS)
+tests_unit_test_report_output_SOURCES = tests/unit/test_report_output.c
+tests_unit_test_report_output_CFLAGS = $(UNIT_CFLAGS) $(ZLIB_CFLAGS)
+tests_unit_test_report_output_LDADD = contrib/report/libreport.a $(UNIT_LDADD) $(ZLIB_LIBS)
+
+EXTRA_DIST += contrib/report/tlspolicy-report.1 \
+	tests/bench/report-bench.sh \
+	tests/e2e/report/html-screenshot.sh tests/e2e/report/test_html.sh

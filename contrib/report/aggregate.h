@@ -1,0 +1,53 @@
+/*
+ * aggregate.h -- everything the report counts, in one place
+ *
+ * SYNOPSIS
+ *	void aggregate_init(struct aggregate *agg);
+ *	void aggregate_add(struct aggregate *agg, const struct logrec *rec);
+ *	struct tally **aggregate_clients(const struct aggregate *agg);
+ *	void aggregate_free(struct aggregate *agg);
+ *
+ * DESCRIPTION
+ *	aggregate_add() counts one log record into the tally of its client
+ *	(the (client_addr, auth_user, listener) triple, found in a hash
+ *	table), of its deciding rule, of the rollout rule it skipped, and of
+ *	its UTC day. Memory grows with the number of distinct clients,
+ *	rules and days, never with the number of lines.
+ *
+ *	aggregate_clients() returns a new array of the agg->nclients client
+ *	tallies, in no particular order; the caller frees the array (not the
+ *	tallies).
+ */
+#ifndef REPORT_AGGREGATE_H
+#define REPORT_AGGREGATE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "logline.h"
+#include "tally.h"
+
+struct aggregate {
+	struct tally **slots;	/* client hash table, power of two */
+	size_t nslots;
+	size_t nclients;
+	struct rule_tally *rules;
+	size_t nrules;
+	size_t rules_cap;
+	size_t rule_last;
+	struct day_tally *days;	/* sorted by day */
+	size_t ndays;
+	size_t days_cap;
+	size_t day_last;
+	unsigned long records;
+	time_t first;
+	time_t last;
+	struct countvec hosts;	/* syslog hosts seen */
+};
+
+void aggregate_init(struct aggregate *agg);
+void aggregate_add(struct aggregate *agg, const struct logrec *rec);
+struct tally **aggregate_clients(const struct aggregate *agg);
+void aggregate_free(struct aggregate *agg);
+
+#endif

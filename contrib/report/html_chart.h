@@ -1,0 +1,3 @@
+#ifndef REPORT_HTML_CHART_H
+#define REPORT_HTML_CHART_H
+#endif

@@ -1,0 +1,303 @@
+/*
+ * report_main.c -- tlspolicy-report: who still uses TLS 1.0/1.1?
+ *
+ * SYNOPSIS
+ *	tlspolicy-report [VIEW] [--format text|csv|json|html] [--output FILE]
+ *	    [--since DATE] [--until DATE] [--legacy-only] [--listener NAME]
+ *	    [--host NAME] [--top N] [FILE ...]
+ *
+ * DESCRIPTION
+ *	Reads milter-tlspolicy's per-transaction log lines from syslog
+ *	files (plain or gzip), journalctl -o short-iso output or standard
+ *	input, counts them per client, user, listener, rule and day, and
+ *	prints one view (clients, users, listeners, rules, daily). See
+ *	tlspolicy-report(1).
+ *
+ * DIAGNOSTICS
+ *	Lines of other programs are skipped. Malformed milter-tlspolicy
+ *	lines are counted and summed up in one line on stderr. Exit status:
+ *	0 success, 1 usage error, 2 an input could not be read (the others
+ *	are still reported) or the output could not be written.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aggregate.h"
+#include "filter.h"
+#include "intern.h"
+#include "linereader.h"
+#include "logline.h"
+#include "output.h"
+#include "view.h"
+
+#define PROG "tlspolicy-report"
+
+enum {
+	OPT_SINCE = 256,
+	OPT_UNTIL,
+	OPT_LEGACY,
+	OPT_LISTENER,
+	OPT_HOST,
+	OPT_TOP,
+	OPT_FORMAT
+};
+
+static const struct option long_options[] = {
+    {"format", required_argument, NULL, OPT_FORMAT},
+    {"output", required_argument, NULL, 'o'},
+    {"since", required_argument, NULL, OPT_SINCE},
+    {"until", required_argument, NULL, OPT_UNTIL},
+    {"legacy-only", no_argument, NULL, OPT_LEGACY},
+    {"listener", required_argument, NULL, OPT_LISTENER},
+    {"host", required_argument, NULL, OPT_HOST},
+    {"top", required_argument, NULL, OPT_TOP},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+struct options {
+	const struct view *view;
+	const struct output_format *format;
+	const char *output;
+	size_t top;
+	struct filter filter;
+};
+
+/* What reading the inputs found. */
+struct scan {
+	unsigned long lines;
+	unsigned long malformed;
+	unsigned long filtered;
+	char first_bad[512];	/* FILE:LINE: why, of the first malformed line */
+	int status;
+};
+
+static void
+usage(FILE *fp)
+{
+	fprintf(fp,
+	    "usage: " PROG " [VIEW] [--format text|csv|json|html] [--output FILE]\n"
+	    "       [--since DATE] [--until DATE] [--legacy-only] [--listener NAME]\n"
+	    "       [--host NAME] [--top N] [FILE ...]\n"
+	    "VIEW: clients (default) | users | listeners | rules | daily\n"
+	    "FILE: syslog or journalctl -o short-iso output, plain or .gz; none or - for "
+	    "stdin\n");
+}
+
+static int
+parse_top(const char *text, size_t *top)
+{
+	char *end;
+	unsigned long n;
+
+	errno = 0;
+	n = strtoul(text, &end, 10);
+	if (errno != 0 || end == text || *end != '\0' || text[0] == '-')
+		return -1;
+	*top = n;
+	return 0;
+}
+
+static int
+parse_date(const char *opt, const char *text, int until, struct filter *f)
+{
+	time_t *when = until ? &f->until : &f->since;
+
+	if (logtime_parse_arg(text, until, when) < 0) {
+		fprintf(stderr, PROG ": %s: bad date \"%s\" (YYYY-MM-DD or ISO 8601)\n", opt,
+		    text);
+		return -1;
+	}
+	*(until ? &f->has_until : &f->has_since) = 1;
+	return 0;
+}
+
+/* parse_option - one option; returns 0, or -1 for a usage error */
+static int
+parse_option(int c, const char *arg, struct options *o)
+{
+	switch (c) {
+	case OPT_FORMAT:
+		if ((o->format = output_format_find(arg)) == NULL) {
+			fprintf(stderr, PROG ": unknown format \"%s\" (text, csv, json, html)\n",
+			    arg);
+			return -1;
+		}
+		return 0;
+	case 'o':
+		o->output = arg;
+		return 0;
+	case OPT_SINCE:
+		return parse_date("--since", arg, 0, &o->filter);
+	case OPT_UNTIL:
+		return parse_date("--until", arg, 1, &o->filter);
+	case OPT_LEGACY:
+		o->filter.legacy_only = 1;
+		return 0;
+	case OPT_LISTENER:
+		filter_add_listener(&o->filter, arg);
+		return 0;
+	case OPT_HOST:
+		filter_add_host(&o->filter, arg);
+		return 0;
+	case OPT_TOP:
+		if (parse_top(arg, &o->top) < 0) {
+			fprintf(stderr, PROG ": --top: bad number \"%s\"\n", arg);
+			return -1;
+		}
+		return 0;
+	default:
+		usage(stderr);
+		return -1;
+	}
+}
+
+/* read_line - count one input line */
+static void
+read_line(struct scan *sc, struct aggregate *agg, const struct filter *f, struct linereader *lr,
+    struct logtime_ref *ref, char *line, size_t len)
+{
+	struct logrec rec;
+	const char *why = NULL;
+
+	sc->lines++;
+	switch (logline_parse(line, len, ref, &rec, &why)) {
+	case LOGLINE_RECORD:
+		if (filter_match(f, &rec))
+			aggregate_add(agg, &rec);
+		else
+			sc->filtered++;
+		break;
+	case LOGLINE_MALFORMED:
+		if (sc->malformed++ == 0)
+			snprintf(sc->first_bad, sizeof(sc->first_bad), "%s:%lu: %s", lr->name,
+			    lr->lineno, why);
+		break;
+	case LOGLINE_OTHER:
+		break;
+	}
+}
+
+static void
+read_file(struct scan *sc, struct aggregate *agg, const struct filter *f, const char *path)
+{
+	struct linereader lr;
+	struct logtime_ref ref;
+	char *line;
+	size_t len;
+
+	if (linereader_open(&lr, path) < 0) {
+		fprintf(stderr, PROG ": cannot open %s: %s\n", path, strerror(errno));
+		sc->status = 2;
+		return;
+	}
+	logtime_ref_init(&ref, lr.mtime);
+	while ((line = linereader_next(&lr, &len)) != NULL)
+		read_line(sc, agg, f, &lr, &ref, line, len);
+	if (linereader_close(&lr) < 0) {
+		fprintf(stderr, PROG ": cannot read %s: %s\n", lr.name, lr.error);
+		sc->status = 2;
+	}
+}
+
+static int
+write_report(const struct options *o, struct aggregate *agg, const struct scan *sc,
+    size_t nfiles)
+{
+	struct view_result res;
+	struct report_info info;
+	struct strbuf filters;
+	FILE *fp = stdout;
+	int status = 0;
+
+	if (o->output != NULL && (fp = fopen(o->output, "w")) == NULL) {
+		fprintf(stderr, PROG ": cannot create %s: %s\n", o->output, strerror(errno));
+		return 2;
+	}
+	strbuf_init(&filters);
+	filter_describe(&o->filter, &filters);
+	memset(&info, 0, sizeof(info));
+	info.view = o->view->name;
+	info.top = o->top;
+	info.lines = sc->lines;
+	info.records = agg->records;
+	info.malformed = sc->malformed;
+	info.filtered = sc->filtered;
+	info.nfiles = nfiles;
+	info.generated = time(NULL);
+	info.filters = filters.s;
+	info.agg = agg;
+	view_build(o->view, agg, &res);
+	o->format->write(fp, &res.table, &info);
+	view_result_free(&res);
+	strbuf_free(&filters);
+	if (ferror(fp) || (fp != stdout && fclose(fp) != 0) || (fp == stdout && fflush(fp) != 0)) {
+		fprintf(stderr, PROG ": cannot write %s: %s\n", o->output ? o->output : "output",
+		    strerror(errno));
+		status = 2;
+	}
+	return status;
+}
+
+/* parse_args - options and the optional VIEW; returns the index of the first FILE */
+static int
+parse_args(int argc, char **argv, struct options *o)
+{
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->view = view_find("clients");
+	o->format = output_format_find("text");
+	filter_init(&o->filter);
+	while ((c = getopt_long(argc, argv, "o:hV", long_options, NULL)) != -1) {
+		if (c == 'h') {
+			usage(stdout);
+			exit(0);
+		}
+		if (c == 'V') {
+			printf(PROG " %s\n", PACKAGE_VERSION);
+			exit(0);
+		}
+		if (parse_option(c, optarg, o) < 0)
+			return -1;
+	}
+	if (optind < argc && view_find(argv[optind]) != NULL)
+		o->view = view_find(argv[optind++]);
+	if (o->filter.has_since && o->filter.has_until && o->filter.since > o->filter.until) {
+		fprintf(stderr, PROG ": --since is after --until\n");
+		return -1;
+	}
+	return optind;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct aggregate agg;
+	struct scan sc;
+	int first, status;
+
+	if ((first = parse_args(argc, argv, &o)) < 0)
+		return 1;
+	memset(&sc, 0, sizeof(sc));
+	aggregate_init(&agg);
+	if (first == argc)
+		read_file(&sc, &agg, &o.filter, "-");
+	for (int i = first; i < argc; i++)
+		read_file(&sc, &agg, &o.filter, argv[i]);
+	if (sc.malformed > 0)
+		fprintf(stderr, PROG ": %lu malformed milter-tlspolicy line%s skipped (first: %s)\n",
+		    sc.malformed, sc.malformed == 1 ? "" : "s", sc.first_bad);
+	status = write_report(&o, &agg, &sc, first == argc ? 1 : (size_t)(argc - first));
+	aggregate_free(&agg);
+	filter_free(&o.filter);
+	intern_free_all();
+	return sc.status > status ? sc.status : status;
+}
