@@ -80,6 +80,9 @@ size_t load_item_count(const yaml_node_t *node);
 void load_lists(struct load_ctx *ctx, const yaml_node_t *node, void *unused);
 int load_address_file(struct load_ctx *ctx, const yaml_node_t *where, const char *path,
     struct cidr_set *set);
+int load_prefix(struct load_ctx *ctx, const yaml_node_t *node, struct cidr_set *set,
+    const char *text);
+const char *load_prefix_problem(const char *text);
 const struct cidr_set *load_find_list(struct load_ctx *ctx, const yaml_node_t *where,
     const char *name);
 void load_match(struct load_ctx *ctx, const yaml_node_t *node, void *match);

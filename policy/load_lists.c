@@ -40,6 +40,39 @@ add_prefix(struct cidr_set *set, const char *text)
 	return 0;
 }
 
+/*
+ * Why text is not a prefix, for the error message: most often a host
+ * address written with a prefix length ("192.0.2.1/24").
+ */
+const char *
+load_prefix_problem(const char *text)
+{
+	char addr_part[LOAD_VALUE_MAX + 1];
+	const char *slash = strchr(text, '/');
+	struct net_addr addr;
+
+	if (slash == NULL || (size_t)(slash - text) > LOAD_VALUE_MAX)
+		return "is not an IP address or CIDR prefix";
+	memcpy(addr_part, text, (size_t)(slash - text));
+	addr_part[slash - text] = '\0';
+	if (net_addr_parse(addr_part, &addr) < 0)
+		return "is not an IP address or CIDR prefix";
+	if (strspn(slash + 1, "0123456789") != strlen(slash + 1) || slash[1] == '\0' ||
+	    atoi(slash + 1) > (addr.family == 4 ? 32 : 128))
+		return "has a bad prefix length";
+	return "has address bits set beyond its prefix length";
+}
+
+int
+load_prefix(struct load_ctx *ctx, const yaml_node_t *node, struct cidr_set *set,
+    const char *text)
+{
+	if (add_prefix(set, text) == 0)
+		return 0;
+	load_error(ctx, node, "\"%s\" %s", text, load_prefix_problem(text));
+	return -1;
+}
+
 /* Strip a "#" comment and surrounding white space in place; return the start. */
 static char *
 trim_line(char *line)
@@ -72,7 +105,7 @@ read_address_lines(struct load_ctx *ctx, FILE *fp, const char *path, struct cidr
 			    "one address or prefix per line");
 		else if (add_prefix(set, entry) < 0)
 			policy_errors_add(ctx->errors, path, lineno, (size_t)(entry - line) + 1,
-			    "\"%.80s\" is not an IP address or CIDR prefix", entry);
+			    "\"%.80s\" %s", entry, load_prefix_problem(entry));
 	}
 	free(line);
 }
@@ -120,9 +153,7 @@ load_list_entry(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 		load_address_file(ctx, node, text + 5, set);
 		return;
 	}
-	if (add_prefix(set, text) < 0)
-		load_error(ctx, node, "\"%s\" is not an IP address, CIDR prefix or file:PATH",
-		    text);
+	load_prefix(ctx, node, set, text);
 }
 
 void

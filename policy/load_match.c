@@ -225,8 +225,6 @@ add_client(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 	struct address_match *a = target;
 	const char *text = load_scalar(ctx, node, "a client address", LOAD_VALUE_MAX);
 	const struct cidr_set *list;
-	struct net_addr addr;
-	int len;
 
 	if (text == NULL)
 		return;
@@ -245,12 +243,7 @@ add_client(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 		load_address_file(ctx, node, text + 5, a->own);
 		return;
 	}
-	if (net_prefix_parse(text, &addr, &len) < 0) {
-		load_error(ctx, node, "\"%s\" is not an IP address, CIDR prefix, @list, file:PATH "
-				      "or unknown", text);
-		return;
-	}
-	cidr_set_add(a->own, &addr, len);
+	load_prefix(ctx, node, a->own, text);
 }
 
 static void

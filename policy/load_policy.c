@@ -26,6 +26,7 @@
 
 #define POLICY_FILE_MAX (4u << 20)
 #define POLICY_NODE_BUDGET 1000000
+#define POLICY_DEPTH_MAX 64
 
 /* Read at most max bytes of path into a NUL-terminated buffer. */
 static char *
@@ -349,6 +350,44 @@ dir_of(const char *path)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
+/*
+ * Refuse nesting deeper than any policy needs before building the
+ * document: libyaml's scanner is quadratic in the flow nesting depth
+ * ("[[[[..." takes a minute at 200,000 levels), and this event pass stops
+ * at the first level too many.
+ */
+static int
+check_depth(struct load_ctx *ctx, const char *text, size_t len)
+{
+	yaml_parser_t parser;
+	yaml_event_t event;
+	int depth = 0, status = 0, done = 0;
+
+	yaml_parser_initialize(&parser);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+	while (!done && status == 0) {
+		if (!yaml_parser_parse(&parser, &event)) {
+			syntax_error(ctx, &parser);
+			status = -1;
+			break;
+		}
+		if (event.type == YAML_SEQUENCE_START_EVENT || event.type == YAML_MAPPING_START_EVENT) {
+			if (++depth > POLICY_DEPTH_MAX) {
+				policy_errors_add(ctx->errors, ctx->file, event.start_mark.line + 1,
+				    event.start_mark.column + 1,
+				    "nested more than %d levels deep", POLICY_DEPTH_MAX);
+				status = -1;
+			}
+		} else if (event.type == YAML_SEQUENCE_END_EVENT ||
+		    event.type == YAML_MAPPING_END_EVENT)
+			depth--;
+		done = event.type == YAML_STREAM_END_EVENT;
+		yaml_event_delete(&event);
+	}
+	yaml_parser_delete(&parser);
+	return status;
+}
+
 static void
 parse_and_load(struct load_ctx *ctx, const char *text, size_t len)
 {
@@ -356,6 +395,8 @@ parse_and_load(struct load_ctx *ctx, const char *text, size_t len)
 	yaml_document_t doc, extra;
 	yaml_node_t *root;
 
+	if (check_depth(ctx, text, len) < 0)
+		return;
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
