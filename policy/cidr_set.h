@@ -12,6 +12,9 @@
  *	A cidr_set is a path-compressed binary prefix tree per address family,
  *	so that cidr_set_contains() costs O(address bits) whatever the number
  *	of entries (100,000 and more). Adding an existing prefix is a no-op.
+ *	The set answers membership only, so a prefix covered by a shorter one
+ *	is not kept: cidr_set_count() is the number of prefixes left after
+ *	this merging (10.0.0.0/8 and 10.1.0.0/16 count as one).
  *	cidr_set_contains() neither allocates nor writes, so one set may be
  *	shared read-only by many threads once filled. Allocation failure is
  *	fatal (xmalloc).

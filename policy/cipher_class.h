@@ -3,6 +3,7 @@
  *
  * SYNOPSIS
  *	unsigned cipher_classify(const char *openssl_name);
+ *	int cipher_class_known(const char *openssl_name);
  *	int cipher_class_parse(const char *name, unsigned *bit);
  *	const char *cipher_class_name(unsigned bit);
  *
@@ -11,7 +12,12 @@
  *	("DES-CBC3-SHA", "ECDHE-RSA-AES256-SHA", "TLS_AES_256_GCM_SHA384")
  *	to a mask of CIPHER_CLASS_* bits. Known suites come from a table;
  *	names not in the table are classified from their components. NULL or
- *	empty gives 0. It never allocates.
+ *	empty gives 0. It never allocates. Table look-up is case-sensitive
+ *	(OpenSSL names are upper case); the component fallback is not.
+ *
+ *	cipher_class_known() returns 1 when the name is in the table (its
+ *	classes are OpenSSL's own), 0 when cipher_classify() had to guess
+ *	from the components.
  *
  *	cipher_class_parse() maps a policy class name ("3des", "rc4", "des",
  *	"null", "export", "cbc", "aead", "no-pfs", "sha1-mac") to its bit;
@@ -34,6 +40,7 @@
 #define CIPHER_CLASS_COUNT	9
 
 unsigned cipher_classify(const char *openssl_name);
+int cipher_class_known(const char *openssl_name);
 int cipher_class_parse(const char *name, unsigned *bit);
 const char *cipher_class_name(unsigned bit);
 

@@ -7,7 +7,7 @@
  *	    const char *cipher, const char *bits);
  *	void facts_set_client_addr(struct session_facts *facts, const char *addr);
  *	void facts_set_verify(struct session_facts *facts, const char *verify);
- *	int facts_set_word(struct session_facts *facts, const char *key, const char *value);
+ *	int facts_set_word(struct session_facts *facts, const char *key, char *value);
  *
  * DESCRIPTION
  *	A session_facts holds borrowed pointers to strings the caller owns
@@ -25,9 +25,15 @@
  *	facts_set_word() sets one fact by the key it has in the log line and
  *	in "milter-tlspolicy -t": tls, cipher, bits, client (ADDR, or
  *	NAME[ADDR] as logged), client_name, helo, listener, port, auth, from,
- *	rcpt, cert_subject, cert_issuer, verify. A value of "-" means absent.
- *	The value is borrowed, not copied. It returns 0, or -1 for an unknown
- *	key or a value that does not parse (a bad port number).
+ *	rcpt, cert_subject, cert_issuer, verify. A value of "-" means absent;
+ *	"tls=none" is plaintext, like "tls=-". The value is borrowed, not
+ *	copied, and must be writable: for "client=NAME[ADDR]" the "[" and "]"
+ *	are overwritten with NULs so that client_name and client_addr_text
+ *	can point into it, and "from=<a@b>"/"rcpt=<a@b>" lose their ">" the
+ *	same way. It returns 0, or -1 for an unknown key or a value that does
+ *	not parse: a port not in 0..65535, bits not in 0..100000, a client
+ *	address that is not an address (then client_addr.family is 0 and the
+ *	value is left unmodified).
  */
 #ifndef FACTS_H
 #define FACTS_H
@@ -61,6 +67,6 @@ void facts_set_tls(struct session_facts *facts, const char *version, const char 
     const char *bits);
 void facts_set_client_addr(struct session_facts *facts, const char *addr);
 void facts_set_verify(struct session_facts *facts, const char *verify);
-int facts_set_word(struct session_facts *facts, const char *key, const char *value);
+int facts_set_word(struct session_facts *facts, const char *key, char *value);
 
 #endif
