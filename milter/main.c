@@ -1,0 +1,240 @@
+/*
+ * main.c -- milter-tlspolicy: start-up, the run loop, exit codes
+ *
+ * SYNOPSIS
+ *	milter-tlspolicy [-c FILE] [-p SOCKET] [-f] [-n] [-t SESSION]
+ *	    [-u USER[:GROUP]] [-P FILE] [-m MODE] [-L DEST] [-d] [-V] [-h]
+ *
+ * DESCRIPTION
+ *	The daemon of milter-tlspolicy(8). Start-up order: options, policy,
+ *	transaction log, socket (as root), daemonize, pid file, privilege
+ *	drop, then the threads: the main thread handles signals
+ *	(signals.h), a second one runs libmilter's smfi_main().
+ *
+ * DIAGNOSTICS
+ *	Exit status 0 on success and clean stop, 1 for a usage error or an
+ *	invalid policy, 2 for a run-time failure (socket, log file, pid file,
+ *	privileges, libmilter).
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libmilter/mfapi.h>
+
+#include "callbacks.h"
+#include "context.h"
+#include "explain.h"
+#include "listen_socket.h"
+#include "msg.h"
+#include "options.h"
+#include "process.h"
+#include "signals.h"
+#include "snapshot.h"
+#include "txn_log.h"
+
+#define EXIT_OK      0
+#define EXIT_USAGE   1 /* usage error or invalid policy */
+#define EXIT_RUNTIME 2 /* run-time failure */
+
+#define STOP_GRACE_SECONDS 10 /* how long a stop waits for open sessions */
+
+static int milter_status;
+
+/* -n: errors one per line on stderr, or "FILE: OK (N rules)". */
+static int
+check_policy(const char *path)
+{
+	struct policy_errors errors;
+	struct policy *p;
+	size_t i;
+
+	policy_errors_init(&errors);
+	if ((p = policy_load(path, &errors)) == NULL) {
+		for (i = 0; i < errors.count; i++)
+			fprintf(stderr, "%s\n", errors.lines[i]);
+		if (errors.count == 0)
+			fprintf(stderr, "%s: cannot load the policy\n", path);
+		policy_errors_free(&errors);
+		return EXIT_USAGE;
+	}
+	printf("%s: OK (%zu rules)\n", path, policy_rule_count(p));
+	policy_free(p);
+	policy_errors_free(&errors);
+	return EXIT_OK;
+}
+
+/* -t: print the decision for a described session. */
+static int
+explain(const char *path, const char *session)
+{
+	struct policy_errors errors;
+	struct policy *p;
+	size_t i;
+	int status;
+
+	policy_errors_init(&errors);
+	if ((p = policy_load(path, &errors)) == NULL) {
+		for (i = 0; i < errors.count; i++)
+			fprintf(stderr, "%s\n", errors.lines[i]);
+		policy_errors_free(&errors);
+		return EXIT_USAGE;
+	}
+	policy_errors_free(&errors);
+	status = explain_session(p, session, stdout, stderr);
+	policy_free(p);
+	return status;
+}
+
+static void *
+milter_thread(void *unused)
+{
+	milter_status = smfi_main();
+	signals_milter_ended();
+	return NULL;
+}
+
+/* Give the sessions that are still open a moment to finish. */
+static void
+wait_for_sessions(void)
+{
+	struct timespec tick = {0, 50 * 1000 * 1000};
+	int i;
+
+	for (i = 0; i < STOP_GRACE_SECONDS * 20 && conn_active() > 0; i++)
+		nanosleep(&tick, NULL);
+	if (conn_active() > 0)
+		msg_warn("stopping with %u sessions still open", conn_active());
+}
+
+/* Everything that must be done as root, reported on the terminal. */
+static int
+prepare(const struct options *o, struct run_as *who, int *have_who)
+{
+	char err[512];
+
+	if (snapshot_init(o->policy_path) != 0)
+		return EXIT_USAGE;
+	*have_who = o->user != NULL;
+	if (*have_who && process_lookup_user(o->user, who, err, sizeof(err)) != 0)
+		goto fail;
+	if (txn_log_open(o->log_dest, err, sizeof(err)) != 0)
+		goto fail;
+	if (callbacks_register() != 0 || smfi_setconn((char *)o->socket) != MI_SUCCESS) {
+		snprintf(err, sizeof(err), "cannot register with libmilter (socket %s)", o->socket);
+		goto fail;
+	}
+	if (o->debug)
+		smfi_setdbg(1);
+	if (smfi_opensocket(true) != MI_SUCCESS) {
+		snprintf(err, sizeof(err), "cannot open socket %s", o->socket);
+		goto fail;
+	}
+	if (listen_socket_setup(o->socket, o->socket_mode, *have_who ? who : NULL, err,
+	                        sizeof(err)) != 0)
+		goto fail;
+	return EXIT_OK;
+fail:
+	msg_error("%s", err);
+	return EXIT_RUNTIME;
+}
+
+/* Detach, pid file, privileges. */
+static int
+become_daemon(const struct options *o, const struct run_as *who, int have_who)
+{
+	char err[512];
+
+	if (!o->foreground) {
+		if (strcmp(o->log_dest, "stderr") == 0)
+			msg_warn("-L stderr without -f: the log lines go to /dev/null");
+		if (process_daemonize(err, sizeof(err)) != 0)
+			goto fail;
+		msg_to_syslog(); /* stderr is /dev/null now, -d included */
+	}
+	if (o->pidfile != NULL && process_write_pidfile(o->pidfile, err, sizeof(err)) != 0)
+		goto fail;
+	if (have_who && process_drop_privileges(who, err, sizeof(err)) != 0)
+		goto fail;
+	if (!have_who && geteuid() == 0)
+		msg_warn("running as root; use -u to drop privileges");
+	return EXIT_OK;
+fail:
+	msg_error("%s", err);
+	return EXIT_RUNTIME;
+}
+
+static int
+run(const struct options *o)
+{
+	pthread_t milter;
+	enum signals_exit why;
+
+	if (signals_block() != 0 || signals_start_worker() != 0) {
+		msg_error("cannot set up signal handling");
+		return EXIT_RUNTIME;
+	}
+	if (pthread_create(&milter, NULL, milter_thread, NULL) != 0) {
+		msg_error("cannot start the milter thread");
+		return EXIT_RUNTIME;
+	}
+	msg_info("started: socket %s, policy %s, version %s", o->socket, o->policy_path,
+	         PACKAGE_VERSION);
+	why = signals_wait();
+	if (why == SIGNALS_STOP)
+		smfi_stop();
+	pthread_join(milter, NULL);
+	wait_for_sessions();
+	signals_stop_worker();
+	if (why == SIGNALS_MILTER_ENDED) {
+		msg_error(
+		    "libmilter stopped by itself (status %d); a SIGHUP, SIGTERM or SIGINT may "
+		    "have reached its own signal thread",
+		    milter_status);
+		return EXIT_RUNTIME;
+	}
+	msg_info("stopped");
+	return milter_status == MI_SUCCESS ? EXIT_OK : EXIT_RUNTIME;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options o;
+	struct run_as who;
+	int have_who = 0, status;
+	char err[512];
+
+	if (options_parse(argc, argv, &o, err, sizeof(err)) != 0) {
+		fprintf(stderr, "milter-tlspolicy: %s\n", err);
+		options_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (o.help) {
+		options_usage(stdout);
+		return EXIT_OK;
+	}
+	if (o.version) {
+		printf("milter-tlspolicy %s\n", PACKAGE_VERSION);
+		return EXIT_OK;
+	}
+	tzset();
+	if (o.check)
+		return check_policy(o.policy_path);
+	if (o.explain != NULL)
+		return explain(o.policy_path, o.explain);
+	msg_init(1, o.debug);
+	if ((status = prepare(&o, &who, &have_who)) != EXIT_OK ||
+	    (status = become_daemon(&o, &who, have_who)) != EXIT_OK)
+		return status;
+	status = run(&o);
+	snapshot_shutdown();
+	txn_log_close();
+	process_remove_pidfile(o.pidfile);
+	return status;
+}

@@ -1,0 +1,48 @@
+/*
+ * process.h -- becoming a daemon: detach, pid file, privileges
+ *
+ * SYNOPSIS
+ *	int process_lookup_user(const char *spec, struct run_as *who, char *err, size_t errlen);
+ *	int process_daemonize(char *err, size_t errlen);
+ *	int process_write_pidfile(const char *path, char *err, size_t errlen);
+ *	void process_remove_pidfile(const char *path);
+ *	int process_drop_privileges(const struct run_as *who, char *err, size_t errlen);
+ *
+ * DESCRIPTION
+ *	process_lookup_user() resolves "USER[:GROUP]" (-u) to ids; the group
+ *	defaults to the user's primary group. It must run before the daemon
+ *	drops privileges or chowns its socket.
+ *
+ *	process_daemonize() forks (the parent exits 0), starts a new session,
+ *	changes to "/" and points standard input, output and error at
+ *	/dev/null. Call it after everything that can fail at start-up has
+ *	been reported on the terminal, and before any thread starts.
+ *
+ *	process_write_pidfile() writes the pid and a newline;
+ *	process_remove_pidfile() removes it at a clean exit (quietly failing
+ *	when privileges were dropped and the directory is not writable).
+ *
+ *	process_drop_privileges() sets the supplementary groups, the group
+ *	and the user, and checks that root cannot be regained.
+ *
+ *	Each returns 0, or -1 with a message in err.
+ */
+#ifndef PROCESS_H
+#define PROCESS_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct run_as {
+	char user[256];
+	uid_t uid;
+	gid_t gid;
+};
+
+int process_lookup_user(const char *spec, struct run_as *who, char *err, size_t errlen);
+int process_daemonize(char *err, size_t errlen);
+int process_write_pidfile(const char *path, char *err, size_t errlen);
+void process_remove_pidfile(const char *path);
+int process_drop_privileges(const struct run_as *who, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,143 @@
+/*
+ * signals.c -- reload, log reopen and stop, without libmilter's help
+ *
+ * SYNOPSIS
+ *	See signals.h.
+ *
+ * DESCRIPTION
+ *	The main thread only turns signals into flags for the worker; the
+ *	worker does the slow part (loading a policy, opening a file).
+ */
+#include "config.h"
+
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+
+#include "msg.h"
+#include "signals.h"
+#include "snapshot.h"
+#include "txn_log.h"
+
+enum signal_job { JOB_RELOAD = 1, JOB_REOPEN = 2, JOB_QUIT = 4 };
+
+static const struct {
+	int signo;
+	const char *name;
+	int job; /* 0: stop */
+} signal_table[] = {
+    {SIGHUP, "SIGHUP", JOB_RELOAD},
+    {SIGUSR1, "SIGUSR1", JOB_RELOAD},
+    {SIGUSR2, "SIGUSR2", JOB_REOPEN},
+    {SIGTERM, "SIGTERM", 0},
+    {SIGINT, "SIGINT", 0},
+};
+
+#define SIGNAL_COUNT (sizeof(signal_table) / sizeof(signal_table[0]))
+
+static sigset_t handled;
+static pthread_t main_thread;
+static atomic_int milter_ended;
+
+static pthread_t worker;
+static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t job_cond = PTHREAD_COND_INITIALIZER;
+static int jobs;
+
+int
+signals_block(void)
+{
+	size_t i;
+
+	sigemptyset(&handled);
+	for (i = 0; i < SIGNAL_COUNT; i++)
+		sigaddset(&handled, signal_table[i].signo);
+	main_thread = pthread_self();
+	signal(SIGPIPE, SIG_IGN);
+	return pthread_sigmask(SIG_BLOCK, &handled, NULL) == 0 ? 0 : -1;
+}
+
+static void
+post_job(int job)
+{
+	pthread_mutex_lock(&job_lock);
+	jobs |= job;
+	pthread_cond_signal(&job_cond);
+	pthread_mutex_unlock(&job_lock);
+}
+
+static void *
+worker_main(void *unused)
+{
+	int todo;
+
+	for (;;) {
+		pthread_mutex_lock(&job_lock);
+		while (jobs == 0)
+			pthread_cond_wait(&job_cond, &job_lock);
+		todo = jobs;
+		jobs = 0;
+		pthread_mutex_unlock(&job_lock);
+		if (todo & JOB_QUIT)
+			return NULL;
+		if (todo & JOB_RELOAD)
+			snapshot_reload();
+		if ((todo & JOB_REOPEN) && txn_log_reopen() != 0)
+			msg_warn("cannot reopen the log file; still writing to the old one");
+		else if (todo & JOB_REOPEN)
+			msg_info("log file reopened");
+	}
+}
+
+int
+signals_start_worker(void)
+{
+	return pthread_create(&worker, NULL, worker_main, NULL) == 0 ? 0 : -1;
+}
+
+void
+signals_stop_worker(void)
+{
+	post_job(JOB_QUIT);
+	pthread_join(worker, NULL);
+}
+
+static size_t
+signal_index(int signo)
+{
+	size_t i;
+
+	for (i = 0; i < SIGNAL_COUNT; i++)
+		if (signal_table[i].signo == signo)
+			break;
+	return i;
+}
+
+enum signals_exit
+signals_wait(void)
+{
+	size_t i;
+	int signo;
+
+	for (;;) {
+		if (sigwait(&handled, &signo) != 0)
+			continue;
+		if (atomic_load(&milter_ended))
+			return SIGNALS_MILTER_ENDED;
+		if ((i = signal_index(signo)) == SIGNAL_COUNT)
+			continue;
+		if (signal_table[i].job == 0) {
+			msg_info("%s: stopping", signal_table[i].name);
+			return SIGNALS_STOP;
+		}
+		post_job(signal_table[i].job);
+	}
+}
+
+void
+signals_milter_ended(void)
+{
+	atomic_store(&milter_ended, 1);
+	pthread_kill(main_thread, SIGTERM);
+}

@@ -1,0 +1,249 @@
+/*
+ * txn.c -- deciding one mail transaction
+ *
+ * SYNOPSIS
+ *	See txn.h.
+ *
+ * DESCRIPTION
+ *	This is the daemon's logic between the MTA events and the policy
+ *	engine. It knows nothing of libmilter, so that it can be tested
+ *	with a policy file and made-up sessions.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "msg.h"
+#include "sanitize.h"
+#include "txn.h"
+#include "txn_log.h"
+
+void
+txn_strip_brackets(char *dst, size_t size, const char *address)
+{
+	size_t len;
+
+	if (address == NULL)
+		address = "";
+	address += strspn(address, " \t");
+	if (*address == '<')
+		address++;
+	len = strcspn(address, ">");
+	if (len > size - 1)
+		len = size - 1;
+	memcpy(dst, address, len);
+	dst[len] = '\0';
+}
+
+enum reroute_method
+txn_reroute_method(const struct conn_ctx *conn)
+{
+	enum reroute_method m = conn->snap->settings->reroute_method;
+
+	if (m != REROUTE_AUTO)
+		return m;
+	return conn->mta == MTA_SENDMAIL ? REROUTE_RECIPIENT_SUFFIX : REROUTE_HEADER;
+}
+
+/* Write one log line for the transaction as it stands. */
+static void
+txn_write_line(const struct conn_ctx *conn, const struct decision *d, const char *reply)
+{
+	const struct msg_ctx *m = &conn->msg;
+	struct txn_record r;
+
+	memset(&r, 0, sizeof(r));
+	r.queue_id = ctx_value_get(&m->queue_id);
+	r.client_name = ctx_value_get(&conn->client_name);
+	r.client_addr = ctx_value_get(&conn->client_addr);
+	r.helo = ctx_value_get(&conn->helo);
+	r.listener = ctx_value_get(&conn->listener);
+	r.port = ctx_value_get(&conn->port);
+	r.auth = ctx_value_get(&conn->auth_user);
+	r.tls = tls_version_name(tls_version_parse(ctx_value_get(&conn->tls_version)));
+	r.cipher = ctx_value_get(&conn->cipher);
+	r.bits = ctx_value_get(&conn->bits);
+	r.verify = ctx_value_get(&conn->verify);
+	r.sender = m->sender;
+	r.have_sender = m->have_sender;
+	r.nrcpt = m->nrcpt;
+	r.decision = d;
+	r.reply = reply;
+	txn_log_write(&r);
+}
+
+const struct decision *
+txn_final(const struct conn_ctx *conn)
+{
+	const struct msg_ctx *m = &conn->msg;
+
+	if (m->have_best)
+		return &m->best;
+	return m->have_decision ? &m->decision : NULL;
+}
+
+int
+txn_audit_wanted(const struct conn_ctx *conn, const struct decision *d)
+{
+	switch (conn->snap->settings->audit) {
+	case AUDIT_ALL:
+		return 1;
+	case AUDIT_MATCHED:
+		return (size_t)d->rule_index < policy_rule_count(conn->snap->policy);
+	case AUDIT_NONE:
+		break;
+	}
+	return 0;
+}
+
+/* Is there anything left to do at end of message? */
+static int
+txn_needs_eom(const struct conn_ctx *conn, const struct decision *d)
+{
+	if (conn->snap->settings->strip_foreign_headers || txn_audit_wanted(conn, d))
+		return 1;
+	if (!d->enforced)
+		return 0;
+	return d->action == ACTION_REROUTE || d->action == ACTION_HOLD ||
+	       (d->action == ACTION_TAG && d->subject_prefix != NULL);
+}
+
+void
+txn_end(struct conn_ctx *conn, const char *reply)
+{
+	struct msg_ctx *m = &conn->msg;
+
+	/* A transaction whose every recipient was refused was logged with them. */
+	if (m->active && !m->logged && !(m->nrcpt == 0 && m->refusals > 0))
+		txn_write_line(conn, txn_final(conn), reply);
+	msg_reset(m);
+}
+
+void
+txn_fail(struct conn_ctx *conn, struct reply *reply)
+{
+	reply_internal_failure(reply);
+	conn->msg.active = 1;
+	txn_write_line(conn, NULL, reply->logged);
+	msg_reset(&conn->msg);
+}
+
+enum txn_result
+txn_mail(struct conn_ctx *conn, const char *sender, const char *queue_id,
+         const struct decide_context *when, struct reply *reply)
+{
+	struct msg_ctx *m = &conn->msg;
+	struct session_facts facts;
+
+	msg_reset(m);
+	m->active = 1;
+	ctx_value_set(&m->queue_id, queue_id);
+	m->have_sender = sender != NULL;
+	txn_strip_brackets(m->sender, sizeof(m->sender), sender);
+	if (conn->snap == NULL) {
+		txn_fail(conn, reply);
+		return TXN_REFUSE;
+	}
+	conn_facts(conn, &facts);
+	policy_decide(conn->snap->policy, &facts, when, &m->decision);
+	m->have_decision = 1;
+	if (m->decision.needs_recipient) {
+		m->pending = 1;
+		return TXN_CONTINUE;
+	}
+	reply_from_decision(&m->decision, reply);
+	if (reply->verdict != REPLY_NONE) {
+		txn_end(conn, reply->logged);
+		return TXN_REFUSE;
+	}
+	if (!txn_needs_eom(conn, &m->decision)) {
+		txn_end(conn, NULL);
+		return TXN_ACCEPT;
+	}
+	return TXN_CONTINUE;
+}
+
+/* Keep the recipient for rewriting when this connection reroutes that way. */
+static int
+txn_keep_rcpt(struct conn_ctx *conn, const char *rcpt)
+{
+	if (txn_reroute_method(conn) != REROUTE_RECIPIENT_SUFFIX)
+		return 0;
+	return msg_add_rcpt(&conn->msg, rcpt);
+}
+
+/* An accepted recipient: count it; its decision may set the message's. */
+static enum txn_result
+txn_rcpt_accept(struct conn_ctx *conn, const char *rcpt, const struct decision *d)
+{
+	struct msg_ctx *m = &conn->msg;
+
+	if (txn_keep_rcpt(conn, rcpt) != 0) {
+		msg_warn("out of memory keeping a recipient; tempfail at end of message");
+		m->failed = 1;
+	}
+	m->nrcpt++;
+	if (d != NULL && (!m->have_best || d->rule_index < m->best.rule_index)) {
+		m->best = *d;
+		m->have_best = 1;
+	}
+	return TXN_CONTINUE;
+}
+
+enum txn_result
+txn_rcpt(struct conn_ctx *conn, const char *rcpt, const struct decide_context *when,
+         struct reply *reply)
+{
+	struct msg_ctx *m = &conn->msg;
+	struct session_facts facts;
+	struct decision d;
+	char address[CTX_ADDR_MAX];
+
+	memset(reply, 0, sizeof(*reply));
+	if (!m->active || conn->snap == NULL)
+		return TXN_CONTINUE;
+	if (m->refused) {
+		reply_from_decision(&m->decision, reply);
+		return TXN_REFUSE;
+	}
+	if (!m->pending)
+		return txn_rcpt_accept(conn, rcpt, NULL);
+	conn_facts(conn, &facts);
+	txn_strip_brackets(address, sizeof(address), rcpt);
+	facts.recipient = address;
+	policy_decide(conn->snap->policy, &facts, when, &d);
+	reply_from_decision(&d, reply);
+	if (reply->verdict == REPLY_NONE)
+		return txn_rcpt_accept(conn, rcpt, &d);
+	if (d.by_recipient_rule) {
+		/* This recipient only; the transaction goes on. */
+		m->refusals++;
+		txn_write_line(conn, &d, reply->logged);
+		return TXN_REFUSE;
+	}
+	/* The transaction's own decision, postponed from MAIL. */
+	m->decision = d;
+	m->refused = 1;
+	m->logged = 1;
+	txn_write_line(conn, &d, reply->logged);
+	return TXN_REFUSE;
+}
+
+void
+txn_header(struct conn_ctx *conn, const char *name, const char *value)
+{
+	const struct policy_settings *s;
+	struct msg_ctx *m = &conn->msg;
+
+	if (!m->active || conn->snap == NULL)
+		return;
+	s = conn->snap->settings;
+	if (s->audit_header != NULL && strcasecmp(name, s->audit_header) == 0)
+		m->foreign_audit++;
+	else if (s->reroute_header != NULL && strcasecmp(name, s->reroute_header) == 0)
+		m->foreign_reroute++;
+	else if (strcasecmp(name, "Subject") == 0 && msg_set_subject(m, value) != 0)
+		msg_warn("out of memory keeping the Subject; no subject prefix for this message");
+}

@@ -1,0 +1,76 @@
+/*
+ * txn.h -- deciding one mail transaction
+ *
+ * SYNOPSIS
+ *	enum txn_result txn_mail(struct conn_ctx *conn, const char *sender,
+ *	    const char *queue_id, const struct decide_context *when, struct reply *reply);
+ *	enum txn_result txn_rcpt(struct conn_ctx *conn, const char *rcpt,
+ *	    const struct decide_context *when, struct reply *reply);
+ *	void txn_header(struct conn_ctx *conn, const char *name, const char *value);
+ *	const struct decision *txn_final(const struct conn_ctx *conn);
+ *	int txn_audit_wanted(const struct conn_ctx *conn, const struct decision *decision);
+ *	void txn_fail(struct conn_ctx *conn, struct reply *reply);
+ *	void txn_end(struct conn_ctx *conn, const char *reply);
+enum reroute_method txn_reroute_method(const struct conn_ctx *conn);
+void txn_strip_brackets(char *dst, size_t size, const char *address);
+ *	enum reroute_method txn_reroute_method(const struct conn_ctx *conn);
+ *	void txn_strip_brackets(char *dst, size_t size, const char *address);
+ *
+ * DESCRIPTION
+ *	The milter-independent part of a transaction, driven by the
+ *	callbacks. A TXN_REFUSE result comes with the reply to send; the
+ *	caller passes it to the MTA as is. Every function writes the log
+ *	line(s) the transaction needs (txn_log.h).
+ *
+ *	txn_mail() starts a transaction (sender as given in MAIL FROM, queue
+ *	id or NULL) and decides it. A defer or reject
+ *	that is carried out refuses MAIL and ends the transaction. When a
+ *	recipient rule could still decide (decision.needs_recipient), nothing
+ *	is enforced and the decision waits for RCPT. When nothing is left
+ *	for end-of-message (no audit header, no foreign headers to strip, no
+ *	reroute/hold/subject), the transaction is logged and TXN_ACCEPT tells
+ *	the MTA to skip the rest of it.
+ *
+ *	txn_rcpt() counts the recipient and, when MAIL waited, decides for
+ *	it. A refusal by a recipient rule answers only that recipient (and
+ *	is logged on its own line); a refusal by any other rule is the
+ *	transaction's and is given to this and every later RCPT. Among the
+ *	accepted recipients, the earliest deciding rule sets the message's
+ *	action. Running out of memory here marks the transaction failed: it
+ *	is answered with a tempfail at end of message (RCPT may be one-way).
+ *
+ *	txn_header() notes client copies of the audit and reroute headers
+ *	and the Subject. txn_final() is the message's decision at end of
+ *	message; txn_audit_wanted() says whether it gets an audit header.
+ *
+ *	txn_fail() is for internal failures: it fills in the 451 reply,
+ *	logs the transaction with it and ends it. txn_end() logs the
+ *	transaction unless already done (reply is the reply sent, or NULL)
+ *	and resets it.
+ *
+ *	txn_reroute_method() resolves the "auto" reroute method for the MTA
+ *	of the connection: the reroute header on Postfix (and unknown MTAs),
+ *	recipient rewriting on Sendmail. txn_strip_brackets() copies an
+ *	envelope address without spaces and angle brackets.
+ */
+#ifndef TXN_H
+#define TXN_H
+
+#include "context.h"
+#include "reply.h"
+
+enum txn_result { TXN_CONTINUE, TXN_ACCEPT, TXN_REFUSE };
+
+enum txn_result txn_mail(struct conn_ctx *conn, const char *sender, const char *queue_id,
+                         const struct decide_context *when, struct reply *reply);
+enum txn_result txn_rcpt(struct conn_ctx *conn, const char *rcpt, const struct decide_context *when,
+                         struct reply *reply);
+void txn_header(struct conn_ctx *conn, const char *name, const char *value);
+const struct decision *txn_final(const struct conn_ctx *conn);
+int txn_audit_wanted(const struct conn_ctx *conn, const struct decision *decision);
+void txn_fail(struct conn_ctx *conn, struct reply *reply);
+void txn_end(struct conn_ctx *conn, const char *reply);
+enum reroute_method txn_reroute_method(const struct conn_ctx *conn);
+void txn_strip_brackets(char *dst, size_t size, const char *address);
+
+#endif

@@ -1,0 +1,262 @@
+/*
+ * txn_log.c -- the one writer of the per-transaction log line
+ *
+ * SYNOPSIS
+ *	See txn_log.h.
+ *
+ * DESCRIPTION
+ *	The format follows doc/log-format.md to the letter; the destination
+ *	state (descriptor, host name) is set once at start-up and only the
+ *	descriptor's target changes on reopen.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "sanitize.h"
+#include "txn_log.h"
+
+enum txn_dest { DEST_SYSLOG, DEST_STDERR, DEST_FILE };
+
+static enum txn_dest dest_kind = DEST_SYSLOG;
+static int dest_fd = -1;
+static char dest_path[4096];
+static char host_name[256] = "localhost";
+
+struct line {
+	char *buf;
+	size_t size;
+	size_t len;
+};
+
+static void
+put_text(struct line *l, const char *s)
+{
+	int n = snprintf(l->buf + l->len, l->size - l->len, "%s", s);
+
+	if (n > 0)
+		l->len += (size_t)n < l->size - l->len ? (size_t)n : l->size - l->len - 1;
+}
+
+/* Does the sanitised value need double quotes? */
+static int
+needs_quotes(const char *v)
+{
+	return *v == '\0' || strpbrk(v, " \"\\") != NULL;
+}
+
+/* " key=value", the value sanitised, "-" when NULL, quoted when needed. */
+static void
+put_value(struct line *l, const char *key, const char *value)
+{
+	char clean[SANITIZE_MAX + 1];
+	char quoted[2 * SANITIZE_MAX + 3];
+	size_t i, q = 0;
+
+	if (value == NULL)
+		value = "-";
+	sanitize(clean, sizeof(clean), value, 0);
+	if (needs_quotes(clean)) {
+		quoted[q++] = '"';
+		for (i = 0; clean[i] != '\0'; i++) {
+			if (clean[i] == '"' || clean[i] == '\\')
+				quoted[q++] = '\\';
+			quoted[q++] = clean[i];
+		}
+		quoted[q++] = '"';
+		quoted[q] = '\0';
+	}
+	put_text(l, " ");
+	put_text(l, key);
+	put_text(l, "=");
+	put_text(l, q > 0 ? quoted : clean);
+}
+
+/* "NAME[ADDR]" within 255 bytes: the address is kept whole. */
+static void
+format_client(char *out, size_t size, const char *name, const char *addr)
+{
+	char cname[SANITIZE_MAX + 1], caddr[SANITIZE_MAX + 1];
+	size_t room;
+
+	sanitize(caddr, sizeof(caddr), addr && *addr ? addr : "-", 0);
+	room = SANITIZE_MAX - strlen(caddr) - 2;
+	sanitize(cname, room + 1 < sizeof(cname) ? room + 1 : sizeof(cname),
+	         name && *name ? name : "unknown", 0);
+	snprintf(out, size, "%s[%s]", cname, caddr);
+}
+
+/* "<sender>", "<>" for the null sender, NULL when unknown. */
+static const char *
+format_sender(char *out, size_t size, const struct txn_record *r)
+{
+	char clean[SANITIZE_MAX + 1];
+
+	if (!r->have_sender)
+		return NULL;
+	sanitize(clean, SANITIZE_MAX - 1, r->sender, 0);
+	snprintf(out, size, "<%s>", clean);
+	return out;
+}
+
+/* Basis points as a percentage without trailing zeros: 2500 "25", 250 "2.5". */
+const char *
+txn_log_percent(char *out, size_t size, int bp)
+{
+	int frac = bp % 100;
+
+	if (frac == 0)
+		snprintf(out, size, "%d", bp / 100);
+	else if (frac % 10 == 0)
+		snprintf(out, size, "%d.%d", bp / 100, frac / 10);
+	else
+		snprintf(out, size, "%d.%02d", bp / 100, frac);
+	return out;
+}
+
+static void
+put_decision(struct line *l, const struct decision *d)
+{
+	char percent[16];
+	int rollout = d != NULL && d->has_rollout;
+
+	put_value(l, "rule", d ? d->rule_name : NULL);
+	put_value(l, "action", d ? policy_action_name(d->action) : NULL);
+	put_value(l, "mode", d ? (d->enforced ? "enforce" : "report-only") : NULL);
+	put_value(l, "selected", rollout ? (d->selected ? "yes" : "no") : NULL);
+	put_value(l, "percent",
+	          rollout ? txn_log_percent(percent, sizeof(percent), d->percent_bp) : NULL);
+	put_value(l, "skipped", d ? d->skipped_rule : NULL);
+}
+
+size_t
+txn_log_format(char *buf, size_t size, const struct txn_record *r)
+{
+	struct line l = {buf, size, 0};
+	char qid[SANITIZE_MAX + 1];
+	char client[2 * SANITIZE_MAX + 4]; /* composed within 255; room for the compiler */
+	char from[SANITIZE_MAX + 4];
+	char nrcpt[16];
+
+	buf[0] = '\0';
+	sanitize(qid, sizeof(qid), r->queue_id, SANITIZE_SPACE);
+	put_text(&l, qid[0] ? qid : "NOQUEUE");
+	put_text(&l, ":");
+	format_client(client, sizeof(client), r->client_name, r->client_addr);
+	put_value(&l, "client", client);
+	put_value(&l, "helo", r->helo);
+	put_value(&l, "listener", r->listener);
+	put_value(&l, "port", r->port);
+	put_value(&l, "auth", r->auth);
+	put_value(&l, "tls", r->tls);
+	put_value(&l, "cipher", r->cipher);
+	put_value(&l, "bits", r->bits);
+	put_value(&l, "verify", r->verify);
+	put_value(&l, "from", format_sender(from, sizeof(from), r));
+	snprintf(nrcpt, sizeof(nrcpt), "%u", r->nrcpt);
+	put_value(&l, "nrcpt", nrcpt);
+	put_decision(&l, r->decision);
+	put_value(&l, "reply", r->reply);
+	put_value(&l, "relay",
+	          r->decision && r->decision->action == ACTION_REROUTE ? r->decision->relay : NULL);
+	return l.len;
+}
+
+size_t
+txn_log_stamp(char *buf, size_t size, time_t when, const char *host, long pid)
+{
+	struct tm tm;
+	char date[32], zone[8];
+	int n;
+
+	localtime_r(&when, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+	strftime(zone, sizeof(zone), "%z", &tm);
+	/* "+0100" becomes "+01:00". */
+	n = snprintf(buf, size, "%s%.3s:%.2s %s milter-tlspolicy[%ld]: ", date, zone, zone + 3,
+	             host, pid);
+	return n < 0 ? 0 : (size_t)n < size ? (size_t)n : size - 1;
+}
+
+static int
+open_file(const char *path)
+{
+	return open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+}
+
+int
+txn_log_open(const char *dest, char *err, size_t errlen)
+{
+	if (gethostname(host_name, sizeof(host_name) - 1) != 0)
+		snprintf(host_name, sizeof(host_name), "localhost");
+	if (dest == NULL || strcmp(dest, "syslog") == 0) {
+		dest_kind = DEST_SYSLOG;
+		return 0;
+	}
+	if (strcmp(dest, "stderr") == 0) {
+		dest_kind = DEST_STDERR;
+		dest_fd = STDERR_FILENO;
+		return 0;
+	}
+	if (snprintf(dest_path, sizeof(dest_path), "%s", dest) >= (int)sizeof(dest_path)) {
+		snprintf(err, errlen, "log file name too long");
+		return -1;
+	}
+	if ((dest_fd = open_file(dest_path)) < 0) {
+		snprintf(err, errlen, "cannot open log file %s: %s", dest_path, strerror(errno));
+		return -1;
+	}
+	dest_kind = DEST_FILE;
+	return 0;
+}
+
+int
+txn_log_reopen(void)
+{
+	int fd;
+
+	if (dest_kind != DEST_FILE)
+		return 0;
+	if ((fd = open_file(dest_path)) < 0)
+		return -1;
+	if (dup2(fd, dest_fd) < 0) {
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	return 0;
+}
+
+void
+txn_log_close(void)
+{
+	if (dest_kind == DEST_FILE && dest_fd >= 0)
+		close(dest_fd);
+	dest_fd = -1;
+	dest_kind = DEST_SYSLOG;
+}
+
+void
+txn_log_write(const struct txn_record *record)
+{
+	char line[TXN_LOG_LINE_MAX];
+	size_t len = 0, done = 0;
+	ssize_t n;
+
+	if (dest_kind == DEST_SYSLOG) {
+		txn_log_format(line, sizeof(line), record);
+		syslog(LOG_MAIL | LOG_INFO, "%s", line);
+		return;
+	}
+	len = txn_log_stamp(line, sizeof(line), time(NULL), host_name, (long)getpid());
+	len += txn_log_format(line + len, sizeof(line) - len - 1, record);
+	line[len++] = '\n';
+	/* One write per line; a short write to a regular file is only finished off. */
+	while (done < len && (n = write(dest_fd, line + done, len - done)) > 0)
+		done += (size_t)n;
+}
