@@ -44,7 +44,8 @@ void intern_free_all(void);
 static inline int
 istr_eq(const struct istr *is, const char *s, size_t len)
 {
-	return is->len == len && memcmp(is->s, s, len) == 0;
+	/* Most values differ in length or first byte: skip the call then. */
+	return is->len == len && (len == 0 || (is->s[0] == s[0] && memcmp(is->s, s, len) == 0));
 }
 
 #endif

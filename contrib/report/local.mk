@@ -40,11 +40,16 @@ tests_bench_gen_report_log_SOURCES = tests/bench/gen_report_log.c
 check_PROGRAMS += tests/unit/test_report_parse tests/unit/test_report_output
 TESTS += tests/unit/test_report_parse tests/unit/test_report_output
 tests_unit_test_report_parse_SOURCES = tests/unit/test_report_parse.c
-tests_unit_test_report_parse_CFLAGS = $(UNIT_CFLAGS) $(ZLIB_CFLAGS)
-tests_unit_test_report_parse_LDADD = contrib/report/libreport.a $(UNIT_LDADD) $(ZLIB_LIBS)
+REPORT_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/contrib/report
+REPORT_TEST_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(ZLIB_CFLAGS)
+REPORT_TEST_LIBS = $(REPORT_LDADD) $(CUNIT_LIBS)
+tests_unit_test_report_parse_CPPFLAGS = $(REPORT_TEST_CPPFLAGS)
+tests_unit_test_report_output_CPPFLAGS = $(REPORT_TEST_CPPFLAGS)
+tests_unit_test_report_parse_CFLAGS = $(REPORT_TEST_CFLAGS)
+tests_unit_test_report_parse_LDADD = $(REPORT_TEST_LIBS)
 tests_unit_test_report_output_SOURCES = tests/unit/test_report_output.c
-tests_unit_test_report_output_CFLAGS = $(UNIT_CFLAGS) $(ZLIB_CFLAGS)
-tests_unit_test_report_output_LDADD = contrib/report/libreport.a $(UNIT_LDADD) $(ZLIB_LIBS)
+tests_unit_test_report_output_CFLAGS = $(REPORT_TEST_CFLAGS)
+tests_unit_test_report_output_LDADD = $(REPORT_TEST_LIBS)
 
 EXTRA_DIST += contrib/report/tlspolicy-report.1 \
 	tests/bench/report-bench.sh \

@@ -119,17 +119,22 @@ syslog_header(char *p, char *end, struct logrec *rec)
 }
 
 /*
- * queue_id - "QUEUEID: client=": returns the start of the first key, or
- * NULL for the daemon's other messages.
+ * queue_id - "QUEUEID: key=...": returns the start of the first key, or
+ * NULL for the daemon's other messages (start-up, warnings), whose first
+ * word after the colon is not a key=value.
  */
 static char *
 queue_id(char *p, char *end, struct logrec *rec)
 {
-	char *q = p;
+	char *q = p, *k;
 
 	while (q < end && *q != ':' && *q != ' ')
 		q++;
-	if (q == p || end - q < 9 || memcmp(q, ": client=", 9) != 0)
+	if (q == p || end - q < 4 || q[0] != ':' || q[1] != ' ')
+		return NULL;
+	for (k = q + 2; k < end && *k != '=' && *k != ' '; k++)
+		;
+	if (k == q + 2 || k >= end || *k != '=')
 		return NULL;
 	rec->queue_id.s = p;
 	rec->queue_id.len = (size_t)(q - p);
