@@ -9,6 +9,8 @@
  *	void cidr_set_add(struct cidr_set *set, const struct net_addr *prefix, int prefix_len);
  *	int cidr_set_contains(const struct cidr_set *set, const struct net_addr *addr);
  *	size_t cidr_set_count(const struct cidr_set *set);
+ *	int cidr_set_v4_span(const struct cidr_set *set, uint8_t *lo, uint8_t *hi);
+ *	int cidr_set_has_v6(const struct cidr_set *set);
  *	void cidr_set_free(struct cidr_set *set);
  *
  * DESCRIPTION
@@ -21,6 +23,11 @@
  *	therefore prefix-free, and a look-up needs one walk down the tree,
  *	testing one address bit per branch, and one comparison at the leaf:
  *	at most 32 or 128 steps whatever the size of the set.
+ *
+ *	cidr_set_v4_span() gives bounds for the first octet of every IPv4
+ *	address the set can contain (0 when it has no IPv4 entry) and
+ *	cidr_set_has_v6() says whether it has an IPv6 entry, so that a caller
+ *	can skip a look-up that cannot succeed.
  *
  *	cidr_set_count() is the number of prefixes the set holds after this
  *	merging: duplicates and covered prefixes do not count.
@@ -70,6 +77,8 @@ struct trie {
 struct cidr_set {
 	struct trie v4;
 	struct trie v6;
+	uint8_t v4_first_lo;	/* bounds of the first octet of every IPv4 entry */
+	uint8_t v4_first_hi;
 };
 
 _Noreturn static void
@@ -307,8 +316,12 @@ cidr_set_new(void)
 
 	trie_init(&set->v4, 4);
 	trie_init(&set->v6, 16);
+	set->v4_first_lo = 255;
+	set->v4_first_hi = 0;
 	return set;
 }
+
+static void widen_v4_span(struct cidr_set *set, uint8_t first, int prefix_len);
 
 void
 cidr_set_add(struct cidr_set *set, const struct net_addr *prefix, int prefix_len)
@@ -324,6 +337,41 @@ cidr_set_add(struct cidr_set *set, const struct net_addr *prefix, int prefix_len
 	if (prefix_len < 0 || (unsigned)prefix_len > t->width * 8)
 		panic("prefix length out of range");
 	trie_add(t, prefix->bytes, (unsigned)prefix_len);
+	if (prefix->family == 4)
+		widen_v4_span(set, prefix->bytes[0], prefix_len);
+}
+
+/*
+ * Keep the range of first octets an IPv4 entry can start with, for
+ * cidr_set_v4_span(). Merging may later drop entries; the range then
+ * stays wider than needed, which is safe for a quick reject.
+ */
+static void
+widen_v4_span(struct cidr_set *set, uint8_t first, int prefix_len)
+{
+	uint8_t mask = prefix_len >= 8 ? 0xff : (uint8_t)(0xff00 >> prefix_len);
+	uint8_t lo = first & mask, hi = (uint8_t)(first | (uint8_t)~mask);
+
+	if (lo < set->v4_first_lo)
+		set->v4_first_lo = lo;
+	if (hi > set->v4_first_hi)
+		set->v4_first_hi = hi;
+}
+
+int
+cidr_set_v4_span(const struct cidr_set *set, uint8_t *lo, uint8_t *hi)
+{
+	if (set->v4.count == 0)
+		return 0;
+	*lo = set->v4_first_lo;
+	*hi = set->v4_first_hi;
+	return 1;
+}
+
+int
+cidr_set_has_v6(const struct cidr_set *set)
+{
+	return set->v6.count > 0;
 }
 
 int

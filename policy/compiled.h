@@ -40,8 +40,18 @@ enum match_key {
 
 enum compare_op { CMP_LT, CMP_LE, CMP_GT, CMP_GE, CMP_EQ, CMP_NE };
 
+/* A glob with its literal head and tail measured, for quick rejects. */
+struct glob_pattern {
+	const char *text;
+	const char *tail;			/* literal characters after the last "*" */
+	uint16_t head_len;			/* literal characters before any wildcard */
+	uint16_t tail_len;
+	uint8_t literal;			/* no wildcard: a plain comparison */
+	uint8_t tail_last;			/* last character, lower case; 0 if no tail */
+};
+
 struct pattern_list {
-	const char **items;
+	const struct glob_pattern *items;
 	size_t count;
 };
 
@@ -107,6 +117,8 @@ struct named_list {
 	size_t line, col;			/* where it was defined */
 };
 
+struct rule_head;
+
 struct policy {
 	struct arena arena;
 	struct policy_settings settings;
@@ -117,6 +129,7 @@ struct policy {
 	size_t owned_set_count;
 	size_t owned_set_alloc;
 	struct rule *rules;
+	struct rule_head *heads;		/* one per rule, for prefilter.c */
 	size_t rule_count;
 	struct rule default_rule;
 	int has_recipient_rules;

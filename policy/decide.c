@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "compiled.h"
+#include "prefilter.h"
 #include "siphash.h"
 
 static int
@@ -105,16 +106,22 @@ void
 policy_decide(const struct policy *policy, const struct session_facts *facts,
     const struct decide_context *when, struct decision *d)
 {
+	const struct rule_head *h;
+	struct fact_summary summary;
 	const struct rule *r;
+	unsigned today;
 	size_t i;
 	int bp;
 
 	memset(d, 0, sizeof(*d));
 	d->percent_bp = 10000;
+	prefilter_summarize(facts, &summary);
+	today = prefilter_day(when->today);
 	for (i = 0; i < policy->rule_count; i++) {
-		r = &policy->rules[i];
-		if (r->until != 0 && when->today > r->until)
+		h = &policy->heads[i];
+		if (!prefilter_passes(h, &summary) || (h->until_day != 0 && today > h->until_day))
 			continue;
+		r = &policy->rules[i];
 		if ((r->match.keys & MK_RECIPIENT) && facts->recipient == NULL) {
 			if (match_holds(&r->match, facts, MK_RECIPIENT))
 				d->needs_recipient = 1;

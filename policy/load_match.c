@@ -8,6 +8,7 @@
  *	the decision tests one bit. Address entries become a cidr_set, and
  *	"@name" entries point at the named list's set.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -129,6 +130,24 @@ load_pattern_text(struct load_ctx *ctx, const yaml_node_t *node, const char *wha
 	return text;
 }
 
+/* Measure the literal head and tail of a glob (see match.c). */
+static void
+glob_pattern_init(struct load_ctx *ctx, const char *text, struct glob_pattern *g)
+{
+	size_t len = strlen(text), head = strcspn(text, "*?\\");
+	const char *star = strrchr(text, '*');
+	size_t tail = 0;
+
+	g->text = arena_strdup(&ctx->policy->arena, text);
+	g->literal = head == len;
+	g->head_len = (uint16_t)head;
+	if (star != NULL && strpbrk(star + 1, "?\\") == NULL)
+		tail = len - (size_t)(star + 1 - text);
+	g->tail_len = (uint16_t)tail;
+	g->tail = g->text + len - tail;
+	g->tail_last = tail ? (uint8_t)tolower((unsigned char)text[len - 1]) : 0;
+}
+
 struct pattern_target {
 	struct pattern_list *list;
 	const char *what;
@@ -141,7 +160,8 @@ add_pattern(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 	const char *text = load_pattern_text(ctx, node, t->what);
 
 	if (text != NULL)
-		t->list->items[t->list->count++] = arena_strdup(&ctx->policy->arena, text);
+		glob_pattern_init(ctx, text,
+		    (struct glob_pattern *)&t->list->items[t->list->count++]);
 }
 
 static void
@@ -150,7 +170,8 @@ load_patterns(struct load_ctx *ctx, const yaml_node_t *node, const char *what,
 {
 	struct pattern_target t = {list, what};
 
-	list->items = arena_alloc(&ctx->policy->arena, load_item_count(node) * sizeof(char *));
+	list->items = arena_alloc(&ctx->policy->arena,
+	    load_item_count(node) * sizeof(struct glob_pattern));
 	list->count = 0;
 	load_each_item(ctx, node, add_pattern, &t);
 }
@@ -165,8 +186,8 @@ add_cipher(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 	if (text == NULL)
 		return;
 	if (strncmp(text, "class:", 6) != 0) {
-		m->cipher_globs.items[m->cipher_globs.count++] =
-		    arena_strdup(&ctx->policy->arena, text);
+		glob_pattern_init(ctx, text,
+		    (struct glob_pattern *)&m->cipher_globs.items[m->cipher_globs.count++]);
 		return;
 	}
 	if (cipher_class_parse(text + 6, &bit) < 0) {
@@ -184,7 +205,7 @@ key_cipher(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 
 	m->keys |= MK_CIPHER;
 	m->cipher_globs.items = arena_alloc(&ctx->policy->arena,
-	    load_item_count(node) * sizeof(char *));
+	    load_item_count(node) * sizeof(struct glob_pattern));
 	load_each_item(ctx, node, add_cipher, m);
 }
 

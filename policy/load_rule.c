@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "load_ctx.h"
+#include "prefilter.h"
 
 #define DEFER_TEXT                                                                                 \
 	"TLS 1.0 and 1.1 are not supported. Please upgrade/update your client to support TLS 1.2."
@@ -486,6 +487,8 @@ add_rule(struct load_ctx *ctx, const yaml_node_t *node, void *unused)
 void
 load_rules(struct load_ctx *ctx, const yaml_node_t *node, void *unused)
 {
+	size_t i;
+
 	(void)unused;
 	if (load_is_null(node))
 		return;
@@ -496,6 +499,10 @@ load_rules(struct load_ctx *ctx, const yaml_node_t *node, void *unused)
 	ctx->policy->rules = arena_alloc(&ctx->policy->arena,
 	    load_item_count(node) * sizeof(struct rule));
 	load_each_item(ctx, node, add_rule, NULL);
+	ctx->policy->heads = arena_alloc(&ctx->policy->arena,
+	    ctx->policy->rule_count * sizeof(struct rule_head));
+	for (i = 0; i < ctx->policy->rule_count; i++)
+		prefilter_build(&ctx->policy->rules[i], &ctx->policy->heads[i]);
 }
 
 void

@@ -12,21 +12,42 @@
  *	"unknown", Sendmail "[ADDR]"), and "sender: <>" the null sender.
  *	Pure: no allocation, no writes.
  */
+#include <ctype.h>
 #include <string.h>
 #include <strings.h>
 
 #include "compiled.h"
 #include "glob.h"
 
+/*
+ * Most patterns fail on their literal head or tail ("*.printers.example"
+ * against "mail.example.org"): test those before running the matcher.
+ */
+static int
+glob_holds(const struct glob_pattern *g, const char *text, size_t len)
+{
+	if (g->literal)
+		return strcasecmp(g->text, text) == 0;
+	if ((size_t)g->head_len + g->tail_len > len)
+		return 0;
+	if (g->tail_len > 0 && g->tail_last != tolower((unsigned char)text[len - 1]))
+		return 0;
+	if (strncasecmp(g->text, text, g->head_len) != 0 ||
+	    strcasecmp(g->tail, text + len - g->tail_len) != 0)
+		return 0;
+	return glob_match(g->text, text);
+}
+
 static int
 any_glob(const struct pattern_list *list, const char *text)
 {
-	size_t i;
+	size_t i, len;
 
 	if (text == NULL)
 		return 0;
+	len = strlen(text);
 	for (i = 0; i < list->count; i++)
-		if (glob_match(list->items[i], text))
+		if (glob_holds(&list->items[i], text, len))
 			return 1;
 	return 0;
 }
@@ -54,7 +75,7 @@ client_name_holds(const struct pattern_list *list, const char *name)
 
 	if (name == NULL || *name == '\0' || *name == '[' || strcasecmp(name, "unknown") == 0) {
 		for (i = 0; i < list->count; i++)
-			if (strcasecmp(list->items[i], "unknown") == 0)
+			if (strcasecmp(list->items[i].text, "unknown") == 0)
 				return 1;
 		return 0;
 	}
@@ -72,7 +93,7 @@ address_glob_holds(const struct pattern_list *list, const char *address)
 		return 0;
 	at = strrchr(address, '@');
 	for (i = 0; i < list->count; i++) {
-		p = list->items[i];
+		p = list->items[i].text;
 		if (strcmp(p, "<>") == 0) {
 			if (*address == '\0')
 				return 1;

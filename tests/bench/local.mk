@@ -1,1 +1,10 @@
-# tests/bench/local.mk -- (filled in by its component)
+# tests/bench/local.mk -- benchmark programs (built by "make bench", never run by "make check")
+EXTRA_PROGRAMS = tests/bench/bench_policy
+tests_bench_bench_policy_SOURCES = tests/bench/bench_policy.c
+tests_bench_bench_policy_CFLAGS = $(AM_CFLAGS) -O2
+tests_bench_bench_policy_LDADD = policy/libpolicy.a $(YAML_LIBS)
+CLEANFILES += $(EXTRA_PROGRAMS)
+
+bench: tests/bench/bench_policy
+	cd $(srcdir) && $(abs_builddir)/tests/bench/bench_policy
+.PHONY: bench
