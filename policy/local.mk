@@ -20,3 +20,4 @@ policy_libpolicy_a_SOURCES += \
 	policy/match.c policy/decide.c \
 	policy/prefilter.c policy/prefilter.h
 policy_libpolicy_a_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
+dist_man_MANS += policy/milter-tlspolicy.yaml.5
