@@ -53,4 +53,5 @@ tests_unit_test_report_output_LDADD = $(REPORT_TEST_LIBS)
 
 EXTRA_DIST += contrib/report/tlspolicy-report.1 \
 	tests/bench/report-bench.sh \
-	tests/e2e/report/html-screenshot.sh tests/e2e/report/test_html.sh
+	tests/e2e/report/html-screenshot.sh tests/e2e/report/test_html.sh \
+	tests/e2e/postfix/test_report.sh
