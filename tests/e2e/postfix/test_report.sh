@@ -2,8 +2,9 @@
 # test_report.sh -- tlspolicy-report on the log of real sessions through Postfix and milter-tlspolicy.
 #
 # Usage (as root):  tests/e2e/postfix/test_report.sh [BUILDDIR]
-#   BUILDDIR (default: $BUILDDIR, else the source tree) holds milter/milter-tlspolicy,
-#   contrib/report/tlspolicy-report and contrib/probe/tlspolicy-probe.
+#   BUILDDIR (default: $TLSPOLICY_BUILD, else $BUILDDIR, else the source tree) holds
+#   milter/milter-tlspolicy, contrib/report/tlspolicy-report and contrib/probe/tlspolicy-probe
+#   ($MILTER, $REPORT and $PROBE override each, as tests/run-all.sh sets them).
 #   env: E2E_PORT_BASE, KEEP_WORK=1 (see lib/common.sh).
 # Sends 15 messages from five client addresses (127.0.0.10-14, bound with tlspolicy-probe --source) over
 # the harness's three listeners with TLS none/1.0/1.1/1.2/1.3 and SMTP AUTH, through a policy whose rules
@@ -17,11 +18,11 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib/postfix-harness.sh"
 
 [ "$(id -u)" = 0 ] || { echo "must run as root"; echo "0 passed, 1 failed"; exit 1; }
-BUILDDIR=${1:-${BUILDDIR:-$HERE/../../..}}
+BUILDDIR=${1:-${TLSPOLICY_BUILD:-${BUILDDIR:-$HERE/../../..}}}
 BUILDDIR=$(cd "$BUILDDIR" && pwd)
-MILTER=$BUILDDIR/milter/milter-tlspolicy
-REPORT=$BUILDDIR/contrib/report/tlspolicy-report
-PROBE=$BUILDDIR/contrib/probe/tlspolicy-probe
+MILTER=${MILTER:-$BUILDDIR/milter/milter-tlspolicy}
+REPORT=${REPORT:-$BUILDDIR/contrib/report/tlspolicy-report}
+PROBE=${PROBE:-$BUILDDIR/contrib/probe/tlspolicy-probe}
 for b in "$MILTER" "$REPORT" "$PROBE"; do
 	[ -x "$b" ] || { echo "$b not built"; echo "0 passed, 1 failed"; exit 1; }
 done
@@ -119,7 +120,8 @@ report() {
 
 # check_json SPEC: compare the JSON array in $OUT with SPEC, lines of
 #   KEY=VALUE;KEY=VALUE ...   one per expected object, in order; KEY may be a/b for nested objects.
-# A first line "sorted" compares the objects sorted by client_addr and auth_user instead.
+# A first line "sorted" compares the objects sorted by client_addr, auth_user and listener instead
+# (for orders decided by the second in which the sessions happened to end).
 # Nested keys not mentioned must be 0 (by_tls, actions) or absent (ciphers, rules).
 check_json() {
 	local res
@@ -129,7 +131,7 @@ rows = json.load(sys.stdin)
 want = [l.strip() for l in sys.argv[1].strip().splitlines() if l.strip()]
 if want and want[0] == "sorted":    # order not under test: sort by address, user
     want = want[1:]
-    rows.sort(key=lambda r: (r["client_addr"], str(r["auth_user"])))
+    rows.sort(key=lambda r: tuple(str(r.get(k)) for k in ("client_addr", "auth_user", "listener")))
 errs = []
 if len(rows) != len(want):
     errs.append("%d objects, want %d" % (len(rows), len(want)))
@@ -200,8 +202,9 @@ auth_user=bob;messages=1;legacy=0;by_tls/TLSv1.2=1;actions/accept=1
 ' &&
 	report listeners --format json "$MLOG" &&
 	check_json '
-listener=mx-in;messages=6;legacy=3;addresses=2;users=0;by_tls/none=2;by_tls/TLSv1=1;by_tls/TLSv1.2=2;by_tls/TLSv1.3=1;actions/reject=2;actions/tag=1;actions/accept=3
+sorted
 listener=legacy-in;messages=5;legacy=3;addresses=1;users=0;by_tls/TLSv1=3;by_tls/TLSv1.2=2;actions/reroute=3;actions/accept=2
+listener=mx-in;messages=6;legacy=3;addresses=2;users=0;by_tls/none=2;by_tls/TLSv1=1;by_tls/TLSv1.2=2;by_tls/TLSv1.3=1;actions/reject=2;actions/tag=1;actions/accept=3
 listener=submission-in;messages=4;legacy=2;addresses=2;users=2;by_tls/TLSv1.1=2;by_tls/TLSv1.2=1;by_tls/TLSv1.3=1;actions/defer=2;actions/accept=2
 ' &&
 	report rules --format json "$MLOG" &&

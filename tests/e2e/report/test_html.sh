@@ -2,8 +2,8 @@
 # test_html.sh -- the HTML report, rendered by headless Chromium
 #
 # Usage: tests/e2e/report/test_html.sh [BUILDDIR]
-#   BUILDDIR (default: $BUILDDIR, else the source tree) holds contrib/report/tlspolicy-report and
-#   tests/bench/gen_report_log.  env: KEEP_WORK=1 keeps the work dir (report.html, report.png, DOM, logs).
+#   BUILDDIR (default: $TLSPOLICY_BUILD, else $BUILDDIR, else the source tree) holds
+#   contrib/report/tlspolicy-report ($REPORT overrides it) and tests/bench/gen_report_log.  env: KEEP_WORK=1 keeps the work dir (report.html, report.png, DOM, logs).
 # Runs html-screenshot.sh (a generated log of 30 days, 400 clients, one malformed line) and checks: the
 # report exits 0 and names the malformed line on stderr; the page is self-contained (no script, no
 # external URL, one <style>, inline <svg> charts); Chromium renders it without console errors; the
@@ -14,8 +14,10 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib/common.sh
 . "$HERE/../lib/common.sh"
 
-BUILDDIR=${1:-${BUILDDIR:-$HERE/../../..}}
+BUILDDIR=${1:-${TLSPOLICY_BUILD:-${BUILDDIR:-$HERE/../../..}}}
 BUILDDIR=$(cd "$BUILDDIR" && pwd)
+REPORT=${REPORT:-$BUILDDIR/contrib/report/tlspolicy-report}
+GEN=$BUILDDIR/tests/bench/gen_report_log
 e2e_init
 
 if ! command -v chromium > /dev/null; then
@@ -26,7 +28,7 @@ fi
 
 OUT=$E2E_WORK/shot
 t_begin "html-screenshot.sh renders the report"
-if BUILDDIR=$BUILDDIR "$HERE/html-screenshot.sh" "$OUT" > "$E2E_WORK/shot.log" 2>&1; then
+if "$HERE/html-screenshot.sh" -r "$REPORT" -g "$GEN" "$OUT" > "$E2E_WORK/shot.log" 2>&1; then
 	t_end
 else
 	t_fail "html-screenshot.sh failed"
@@ -96,7 +98,7 @@ sec = html.split('<section id="clients">', 1)[1].split("</section>", 1)[0]
 print(len(re.findall(r"<tr>", sec.split("<tbody>", 1)[1])))
 PY
 )
-want=$("$BUILDDIR/contrib/report/tlspolicy-report" --format csv "$OUT/sample.log" 2>/dev/null | tail -n +2 | wc -l)
+want=$("$REPORT" --format csv "$OUT/sample.log" 2>/dev/null | tail -n +2 | wc -l)
 assert_eq "$want" "$rows" "client rows in the DOM vs CSV" && t_end
 
 if [ "${KEEP_WORK:-0}" = 1 ]; then
