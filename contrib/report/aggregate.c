@@ -31,8 +31,8 @@ static int
 client_is(const struct tally *t, unsigned h, const struct logrec *rec)
 {
 	return t->hash == h && istr_eq(t->addr, rec->client_addr.s, rec->client_addr.len) &&
-	    istr_eq(t->auth, rec->v[LK_AUTH].s, rec->v[LK_AUTH].len) &&
-	    istr_eq(t->listener, rec->v[LK_LISTENER].s, rec->v[LK_LISTENER].len);
+	       istr_eq(t->auth, rec->v[LK_AUTH].s, rec->v[LK_AUTH].len) &&
+	       istr_eq(t->listener, rec->v[LK_LISTENER].s, rec->v[LK_LISTENER].len);
 }
 
 static void
@@ -124,8 +124,7 @@ day_tally(struct aggregate *agg, long day)
 			agg->days_cap = agg->days_cap ? agg->days_cap * 2 : 64;
 			agg->days = xrealloc(agg->days, agg->days_cap * sizeof(*agg->days));
 		}
-		memmove(&agg->days[lo + 1], &agg->days[lo],
-		    (agg->ndays - lo) * sizeof(*agg->days));
+		memmove(&agg->days[lo + 1], &agg->days[lo], (agg->ndays - lo) * sizeof(*agg->days));
 		memset(&agg->days[lo], 0, sizeof(agg->days[lo]));
 		agg->days[lo].day = day;
 		agg->ndays++;

@@ -28,21 +28,21 @@
 #include "tally.h"
 
 struct aggregate {
-	struct tally **slots;	/* client hash table, power of two */
+	struct tally **slots; /* client hash table, power of two */
 	size_t nslots;
 	size_t nclients;
 	struct rule_tally *rules;
 	size_t nrules;
 	size_t rules_cap;
 	size_t rule_last;
-	struct day_tally *days;	/* sorted by day */
+	struct day_tally *days; /* sorted by day */
 	size_t ndays;
 	size_t days_cap;
 	size_t day_last;
 	unsigned long records;
 	time_t first;
 	time_t last;
-	struct countvec hosts;	/* syslog hosts seen */
+	struct countvec hosts; /* syslog hosts seen */
 };
 
 void aggregate_init(struct aggregate *agg);

@@ -57,7 +57,7 @@ filter_match(const struct filter *f, const struct logrec *rec)
 	if (f->legacy_only && !tls_is_legacy(rec->tls))
 		return 0;
 	return in_list(f->listeners, f->nlisteners, &rec->v[LK_LISTENER]) &&
-	    in_list(f->hosts, f->nhosts, &rec->host);
+	       in_list(f->hosts, f->nhosts, &rec->host);
 }
 
 static void
@@ -76,9 +76,11 @@ filter_describe(const struct filter *f, struct strbuf *out)
 	char buf[LOGTIME_BUFSIZE];
 
 	if (f->has_since)
-		strbuf_printf(out, "%ssince %s", out->len ? ", " : "", logtime_format(f->since, buf));
+		strbuf_printf(out, "%ssince %s", out->len ? ", " : "",
+		              logtime_format(f->since, buf));
 	if (f->has_until)
-		strbuf_printf(out, "%suntil %s", out->len ? ", " : "", logtime_format(f->until, buf));
+		strbuf_printf(out, "%suntil %s", out->len ? ", " : "",
+		              logtime_format(f->until, buf));
 	if (f->legacy_only)
 		strbuf_printf(out, "%slegacy TLS only", out->len ? ", " : "");
 	describe_list(out, "listener", f->listeners, f->nlisteners);

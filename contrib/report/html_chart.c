@@ -13,16 +13,16 @@
 #include "html_chart.h"
 #include "logtime.h"
 
-#define CHART_W   960	/* the daily chart, full page width */
-#define BARS_W    620	/* the horizontal bar charts, half page width */
-#define LABEL_W   290	/* left margin of the horizontal bar charts */
-#define BAR_H     22
-#define BAR_GAP   8
+#define CHART_W 960 /* the daily chart, full page width */
+#define BARS_W  620 /* the horizontal bar charts, half page width */
+#define LABEL_W 290 /* left margin of the horizontal bar charts */
+#define BAR_H   22
+#define BAR_GAP 8
 
 static const char *const tls_colors[TLS_VERSION_COUNT] = {
-    [TLS_VERSION_NONE] = "#b91c1c", [TLS_VERSION_SSLV3] = "#7c2d12",
-    [TLS_VERSION_1_0] = "#ea580c",  [TLS_VERSION_1_1] = "#f59e0b",
-    [TLS_VERSION_1_2] = "#3b82f6",  [TLS_VERSION_1_3] = "#16a34a",
+    [TLS_VERSION_NONE] = "#b91c1c",    [TLS_VERSION_SSLV3] = "#7c2d12",
+    [TLS_VERSION_1_0] = "#ea580c",     [TLS_VERSION_1_1] = "#f59e0b",
+    [TLS_VERSION_1_2] = "#3b82f6",     [TLS_VERSION_1_3] = "#16a34a",
     [TLS_VERSION_UNKNOWN] = "#9ca3af",
 };
 
@@ -33,13 +33,16 @@ static const char *const action_colors[ACTION_COUNT] = {
 
 /* The versions a legacy bar is made of, worst first. */
 static const enum tls_version legacy_versions[] = {
-    TLS_VERSION_NONE, TLS_VERSION_SSLV3, TLS_VERSION_1_0, TLS_VERSION_1_1,
+    TLS_VERSION_NONE,
+    TLS_VERSION_SSLV3,
+    TLS_VERSION_1_0,
+    TLS_VERSION_1_1,
 };
 
 /* The order of the daily stack, bottom (worst) to top. */
 static const enum tls_version stack_order[] = {
-    TLS_VERSION_NONE, TLS_VERSION_SSLV3, TLS_VERSION_1_0, TLS_VERSION_1_1,
-    TLS_VERSION_UNKNOWN, TLS_VERSION_1_2, TLS_VERSION_1_3,
+    TLS_VERSION_NONE,    TLS_VERSION_SSLV3, TLS_VERSION_1_0, TLS_VERSION_1_1,
+    TLS_VERSION_UNKNOWN, TLS_VERSION_1_2,   TLS_VERSION_1_3,
 };
 
 const char *
@@ -57,7 +60,8 @@ action_color(int action)
 static void
 svg_open(struct strbuf *out, int w, int h, const char *label)
 {
-	strbuf_printf(out,
+	strbuf_printf(
+	    out,
 	    "<svg class=\"chart\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\" "
 	    "aria-label=\"%s\" xmlns=\"http://www.w3.org/2000/svg\">\n",
 	    w, h, w, h, label);
@@ -67,7 +71,7 @@ static void
 legend_item(struct strbuf *out, const char *color, const char *name)
 {
 	strbuf_printf(out, "<span class=\"key\"><i style=\"background:%s\"></i>%s</span>", color,
-	    name);
+	              name);
 }
 
 static void
@@ -82,8 +86,9 @@ tls_legend(struct strbuf *out, const enum tls_version *v, size_t n)
 static void
 rect(struct strbuf *out, double x, double y, double w, double h, const char *color)
 {
-	strbuf_printf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">",
-	    x, y, w, h, color);
+	strbuf_printf(out,
+	              "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\">", x,
+	              y, w, h, color);
 }
 
 static void
@@ -92,7 +97,8 @@ day_axis(struct strbuf *out, int x0, int y0, int plot_h, int plot_w)
 	for (int pct = 0; pct <= 100; pct += 25) {
 		int y = y0 + plot_h - plot_h * pct / 100;
 
-		strbuf_printf(out,
+		strbuf_printf(
+		    out,
 		    "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" class=\"grid\"/>"
 		    "<text x=\"%d\" y=\"%d\" class=\"tick\" text-anchor=\"end\">%d%%</text>\n",
 		    x0, y, x0 + plot_w, y, x0 - 6, y + 4, pct);
@@ -116,8 +122,8 @@ day_bar(struct strbuf *out, const struct day_tally *d, double x, double w, int y
 		y -= h;
 		rect(out, x, y, w, h, tls_colors[v]);
 		strbuf_printf(out, "<title>%s %s: %lu of %lu (%.1f%%)</title></rect>\n", date,
-		    tls_version_name(v), d->by_tls[v], d->messages,
-		    100.0 * (double)d->by_tls[v] / (double)d->messages);
+		              tls_version_name(v), d->by_tls[v], d->messages,
+		              100.0 * (double)d->by_tls[v] / (double)d->messages);
 	}
 }
 
@@ -139,8 +145,10 @@ chart_daily_share(struct strbuf *out, const struct day_tally *days, size_t ndays
 			day_bar(out, &days[i], x, w, y0, plot_h);
 		if (i % every == 0)
 			strbuf_printf(out,
-			    "<text x=\"%.1f\" y=\"%d\" class=\"tick\" text-anchor=\"middle\">%s</text>\n",
-			    x + w / 2, y0 + plot_h + 18, logtime_format_day(days[i].day, date) + 5);
+			              "<text x=\"%.1f\" y=\"%d\" class=\"tick\" "
+			              "text-anchor=\"middle\">%s</text>\n",
+			              x + w / 2, y0 + plot_h + 18,
+			              logtime_format_day(days[i].day, date) + 5);
 	}
 	strbuf_puts(out, "</svg>\n");
 	tls_legend(out, stack_order, sizeof(stack_order) / sizeof(stack_order[0]));
@@ -154,7 +162,7 @@ bar_label(struct strbuf *out, int y, const char *text, const char *sub)
 	size_t len = strlen(text);
 
 	strbuf_printf(out, "<text x=\"%d\" y=\"%d\" class=\"label\" text-anchor=\"end\">",
-	    LABEL_W - 10, y + BAR_H / 2 + 4);
+	              LABEL_W - 10, y + BAR_H / 2 + 4);
 	if (len > 34) {
 		memcpy(cut, text, 32);
 		strcpy(cut + 32, "\xe2\x80\xa6");
@@ -174,7 +182,7 @@ static void
 bar_value(struct strbuf *out, double x, int y, unsigned long n, const char *note)
 {
 	strbuf_printf(out, "<text x=\"%.1f\" y=\"%d\" class=\"value\">%lu%s</text>\n", x + 6,
-	    y + BAR_H / 2 + 4, n, note);
+	              y + BAR_H / 2 + 4, n, note);
 }
 
 static const char *
@@ -193,7 +201,7 @@ client_bar(struct strbuf *out, const struct tally *t, int y, double scale)
 
 	strbuf_init(&sub);
 	strbuf_printf(&sub, "%.16s%s", strcmp(name, "unknown") == 0 ? "(no PTR)" : name,
-	    strlen(name) > 16 ? "\xe2\x80\xa6" : "");
+	              strlen(name) > 16 ? "\xe2\x80\xa6" : "");
 	if (*istr_or(t->auth, "") != '\0')
 		strbuf_printf(&sub, " \xc2\xb7 %.10s", t->auth->s);
 	bar_label(out, y, istr_or(t->addr, "-"), sub.s);
@@ -230,7 +238,7 @@ chart_top_legacy(struct strbuf *out, const void *const *clients, size_t n, size_
 		bars++;
 	if (bars == 0) {
 		strbuf_puts(out, "<p class=\"empty\">No client used TLS below 1.2 or plaintext "
-				 "in this period.</p>\n");
+		                 "in this period.</p>\n");
 		return;
 	}
 	max = ((const struct tally *)clients[0])->legacy;

@@ -33,10 +33,8 @@
 #include "tally.h"
 
 void chart_daily_share(struct strbuf *out, const struct day_tally *days, size_t ndays);
-void chart_top_legacy(struct strbuf *out, const void *const *clients, size_t n,
-    size_t max_bars);
-void chart_rule_actions(struct strbuf *out, const void *const *rules, size_t n,
-    size_t max_bars);
+void chart_top_legacy(struct strbuf *out, const void *const *clients, size_t n, size_t max_bars);
+void chart_rule_actions(struct strbuf *out, const void *const *rules, size_t n, size_t max_bars);
 const char *tls_color(int version);
 const char *action_color(int action);
 

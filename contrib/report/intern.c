@@ -109,7 +109,7 @@ intern(const char *s, size_t len)
 unsigned
 istr_cipher_classes(const struct istr *is)
 {
-	struct istr *w = (struct istr *)is;	/* only the cache changes */
+	struct istr *w = (struct istr *)is; /* only the cache changes */
 
 	if (w->classes == 0)
 		w->classes = cipher_classify(is->s) + 1;

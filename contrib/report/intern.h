@@ -29,11 +29,11 @@
 #include <string.h>
 
 struct istr {
-	struct istr *next;	/* hash chain */
+	struct istr *next; /* hash chain */
 	unsigned hash;
-	unsigned classes;	/* cached cipher classes + 1; 0: not computed */
+	unsigned classes; /* cached cipher classes + 1; 0: not computed */
 	size_t len;
-	char s[];		/* NUL-terminated */
+	char s[]; /* NUL-terminated */
 };
 
 unsigned intern_hash(const char *s, size_t len, unsigned seed);

@@ -33,17 +33,17 @@
 #define LINEREADER_MAX (1024 * 1024)
 
 struct linereader {
-	const char *name;	/* path, or "(stdin)" */
+	const char *name; /* path, or "(stdin)" */
 	gzFile gz;
-	char *buf;		/* LINEREADER_MAX + 1 bytes */
-	size_t start;		/* first byte not yet returned */
-	size_t fill;		/* bytes in buf */
-	size_t scanned;		/* bytes from start known to hold no newline */
+	char *buf;      /* LINEREADER_MAX + 1 bytes */
+	size_t start;   /* first byte not yet returned */
+	size_t fill;    /* bytes in buf */
+	size_t scanned; /* bytes from start known to hold no newline */
 	int eof;
-	int skipping;		/* discarding the rest of an overlong line */
+	int skipping; /* discarding the rest of an overlong line */
 	unsigned long lineno;
 	time_t mtime;
-	const char *error;	/* NULL, or why reading failed */
+	const char *error; /* NULL, or why reading failed */
 };
 
 int linereader_open(struct linereader *lr, const char *path);

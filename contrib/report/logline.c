@@ -16,12 +16,12 @@
 #define IDENT_LEN (sizeof(IDENT) - 1)
 
 const char *const logline_key_names[LK_COUNT] = {
-    [LK_CLIENT] = "client",     [LK_HELO] = "helo",         [LK_LISTENER] = "listener",
-    [LK_PORT] = "port",         [LK_AUTH] = "auth",         [LK_TLS] = "tls",
-    [LK_CIPHER] = "cipher",     [LK_BITS] = "bits",         [LK_VERIFY] = "verify",
-    [LK_FROM] = "from",         [LK_NRCPT] = "nrcpt",       [LK_RULE] = "rule",
-    [LK_ACTION] = "action",     [LK_MODE] = "mode",         [LK_SELECTED] = "selected",
-    [LK_PERCENT] = "percent",   [LK_SKIPPED] = "skipped",   [LK_REPLY] = "reply",
+    [LK_CLIENT] = "client",   [LK_HELO] = "helo",       [LK_LISTENER] = "listener",
+    [LK_PORT] = "port",       [LK_AUTH] = "auth",       [LK_TLS] = "tls",
+    [LK_CIPHER] = "cipher",   [LK_BITS] = "bits",       [LK_VERIFY] = "verify",
+    [LK_FROM] = "from",       [LK_NRCPT] = "nrcpt",     [LK_RULE] = "rule",
+    [LK_ACTION] = "action",   [LK_MODE] = "mode",       [LK_SELECTED] = "selected",
+    [LK_PERCENT] = "percent", [LK_SKIPPED] = "skipped", [LK_REPLY] = "reply",
     [LK_RELAY] = "relay",
 };
 
@@ -34,10 +34,10 @@ static const struct {
 	enum logline_key key;
 	const char *why;
 } required_keys[] = {
-    {LK_CLIENT, "missing client="}, {LK_HELO, "missing helo="},
+    {LK_CLIENT, "missing client="},     {LK_HELO, "missing helo="},
     {LK_LISTENER, "missing listener="}, {LK_AUTH, "missing auth="},
-    {LK_TLS, "missing tls="}, {LK_CIPHER, "missing cipher="},
-    {LK_RULE, "missing rule="}, {LK_ACTION, "missing action="},
+    {LK_TLS, "missing tls="},           {LK_CIPHER, "missing cipher="},
+    {LK_RULE, "missing rule="},         {LK_ACTION, "missing action="},
 };
 
 const char *const action_names[ACTION_COUNT] = {
@@ -198,7 +198,7 @@ key_values(char *p, char *end, struct logrec *rec, unsigned *seen)
 				while (p < end && *p != ' ')
 					p++;
 				f->len = (size_t)(p - f->s);
-				*p = '\0';	/* line[len] is writable */
+				*p = '\0'; /* line[len] is writable */
 				p += p < end;
 			}
 			*seen |= 1u << k;
@@ -257,7 +257,7 @@ decode_values(struct logrec *rec, unsigned seen)
 	if (field_is(tls, "none") || field_is(tls, "-"))
 		rec->tls = TLS_VERSION_NONE;
 	else if ((rec->tls = tls_version_parse(tls->s)) == TLS_VERSION_UNKNOWN &&
-	    !field_is(tls, "unknown"))
+	         !field_is(tls, "unknown"))
 		return "unknown tls= version";
 	if ((a = action_index(rec->v[LK_ACTION].s, rec->v[LK_ACTION].len)) < 0)
 		return "unknown action=";
@@ -267,8 +267,7 @@ decode_values(struct logrec *rec, unsigned seen)
 }
 
 enum logline_kind
-logline_parse(char *line, size_t len, struct logtime_ref *ref, struct logrec *rec,
-    const char **why)
+logline_parse(char *line, size_t len, struct logtime_ref *ref, struct logrec *rec, const char **why)
 {
 	static const struct logfield dash = {"-", 1};
 	char *end = line + len, *p;

@@ -71,34 +71,30 @@ enum action {
 	ACTION_COUNT
 };
 
-enum logline_kind {
-	LOGLINE_RECORD,
-	LOGLINE_OTHER,
-	LOGLINE_MALFORMED
-};
+enum logline_kind { LOGLINE_RECORD, LOGLINE_OTHER, LOGLINE_MALFORMED };
 
 struct logfield {
-	const char *s;		/* NUL-terminated, inside the line */
+	const char *s; /* NUL-terminated, inside the line */
 	size_t len;
 };
 
 struct logrec {
-	time_t time;			/* UTC seconds */
-	struct logfield host;		/* syslog host field */
+	time_t time;          /* UTC seconds */
+	struct logfield host; /* syslog host field */
 	struct logfield queue_id;
-	struct logfield client_name;	/* from client=NAME[ADDR] */
+	struct logfield client_name; /* from client=NAME[ADDR] */
 	struct logfield client_addr;
-	struct logfield v[LK_COUNT];	/* raw values, "-" when absent */
+	struct logfield v[LK_COUNT]; /* raw values, "-" when absent */
 	enum tls_version tls;
 	enum action action;
-	int report_only;		/* mode=report-only */
+	int report_only; /* mode=report-only */
 };
 
 extern const char *const action_names[ACTION_COUNT];
 extern const char *const logline_key_names[LK_COUNT];
 
-enum logline_kind logline_parse(char *line, size_t len, struct logtime_ref *ref,
-    struct logrec *rec, const char **why);
+enum logline_kind logline_parse(char *line, size_t len, struct logtime_ref *ref, struct logrec *rec,
+                                const char **why);
 int logline_key_index(const char *key, size_t len);
 int action_index(const char *name, size_t len);
 

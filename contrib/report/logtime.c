@@ -233,7 +233,7 @@ classic_stamp(const char *s, const char *end, struct logtime_ref *ref, time_t *w
 	mday = (s[4] == ' ' ? 0 : s[4] - '0') * 10 + s[5] - '0';
 	if ((s = clock_time(s + 7, end, 0, &secs)) == NULL)
 		return NULL;
-	if (!valid_date(2000, mon, mday))	/* a leap year: Feb 29 is allowed */
+	if (!valid_date(2000, mon, mday)) /* a leap year: Feb 29 is allowed */
 		return NULL;
 	*when = classic_hour_start(ref, mon, mday, (int)(secs / 3600)) + secs % 3600;
 	return s;

@@ -45,8 +45,8 @@
 #define LOGTIME_BUFSIZE 32
 
 struct logtime_ref {
-	time_t now;		/* reference for the year of classic stamps */
-	int now_year;		/* local year of now */
+	time_t now;   /* reference for the year of classic stamps */
+	int now_year; /* local year of now */
 	/* Cache: local start of one hour, for classic stamps. */
 	int c_mon, c_mday, c_hour;
 	time_t c_start;

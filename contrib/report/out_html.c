@@ -18,7 +18,7 @@
 #include "output.h"
 #include "view.h"
 
-#define HTML_MAX_ROWS 1000	/* per table, unless --top says otherwise */
+#define HTML_MAX_ROWS 1000 /* per table, unless --top says otherwise */
 #define CHART_BARS    15
 
 static const char css[] =
@@ -78,9 +78,11 @@ static const struct {
 	unsigned bit;
 	const char *css;
 } class_styles[] = {
-    {CIPHER_CLASS_NULL, "c-bad"},     {CIPHER_CLASS_EXPORT, "c-bad"}, {CIPHER_CLASS_RC4, "c-bad"},
-    {CIPHER_CLASS_DES, "c-bad"},      {CIPHER_CLASS_3DES, "c-bad"},   {CIPHER_CLASS_NO_PFS, "c-meh"},
-    {CIPHER_CLASS_SHA1_MAC, "c-meh"}, {CIPHER_CLASS_CBC, "c-meh"},    {CIPHER_CLASS_AEAD, "c-good"},
+    {CIPHER_CLASS_NULL, "c-bad"},     {CIPHER_CLASS_EXPORT, "c-bad"},
+    {CIPHER_CLASS_RC4, "c-bad"},      {CIPHER_CLASS_DES, "c-bad"},
+    {CIPHER_CLASS_3DES, "c-bad"},     {CIPHER_CLASS_NO_PFS, "c-meh"},
+    {CIPHER_CLASS_SHA1_MAC, "c-meh"}, {CIPHER_CLASS_CBC, "c-meh"},
+    {CIPHER_CLASS_AEAD, "c-good"},
 };
 
 struct totals {
@@ -122,13 +124,13 @@ page_header(struct strbuf *sb, const struct report_info *info)
 	char a[LOGTIME_BUFSIZE], b[LOGTIME_BUFSIZE];
 
 	strbuf_puts(sb, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-			"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-			"<title>TLS policy report</title>\n<style>\n");
+	                "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	                "<title>TLS policy report</title>\n<style>\n");
 	strbuf_puts(sb, css);
 	strbuf_puts(sb, "</style>\n</head>\n<body>\n<header>\n<h1>TLS policy report</h1>\n");
 	if (agg->records > 0)
 		strbuf_printf(sb, "<p>%s &ndash; %s (UTC)", logtime_format(agg->first, a),
-		    logtime_format(agg->last, b));
+		              logtime_format(agg->last, b));
 	else
 		strbuf_puts(sb, "<p>No milter-tlspolicy transactions");
 	strbuf_puts(sb, " &middot; hosts: ");
@@ -141,17 +143,17 @@ page_header(struct strbuf *sb, const struct report_info *info)
 		strbuf_puts(sb, "none");
 	strbuf_puts(sb, "</p>\n<p>");
 	strbuf_printf(sb, "%lu lines read from %zu input%s", info->lines, info->nfiles,
-	    info->nfiles == 1 ? "" : "s");
+	              info->nfiles == 1 ? "" : "s");
 	if (*info->filters) {
 		strbuf_puts(sb, " &middot; filters: ");
 		esc(sb, info->filters);
 	}
 	strbuf_printf(sb, " &middot; generated %s by tlspolicy-report %s</p>\n",
-	    logtime_format(info->generated, a), PACKAGE_VERSION);
+	              logtime_format(info->generated, a), PACKAGE_VERSION);
 	strbuf_puts(sb, "<nav><a href=\"#charts\">Charts</a>");
 	for (size_t i = 0; i < nviews; i++)
 		strbuf_printf(sb, "<a href=\"#%s\">%c%s</a>", views[i].name,
-		    views[i].name[0] - 'a' + 'A', views[i].name + 1);
+		              views[i].name[0] - 'a' + 'A', views[i].name + 1);
 	strbuf_puts(sb, "</nav>\n</header>\n<main>\n");
 }
 
@@ -159,9 +161,9 @@ static void
 card(struct strbuf *sb, const char *cls, const char *title, unsigned long n, const char *sub)
 {
 	strbuf_printf(sb,
-	    "<div class=\"card %s\"><div class=\"t\">%s</div><div class=\"n\">%lu</div>"
-	    "<div class=\"s\">%s</div></div>\n",
-	    cls, title, n, sub);
+	              "<div class=\"card %s\"><div class=\"t\">%s</div><div class=\"n\">%lu</div>"
+	              "<div class=\"s\">%s</div></div>\n",
+	              cls, title, n, sub);
 }
 
 static double
@@ -184,11 +186,11 @@ cards(struct strbuf *sb, const struct report_info *info, const struct totals *tt
 	snprintf(sub, sizeof(sub), "of %zu clients", tt->clients);
 	card(sb, tt->legacy_clients ? "warn" : "good", "Legacy clients", tt->legacy_clients, sub);
 	snprintf(sub, sizeof(sub), "TLS 1.0: %lu &middot; TLS 1.1: %lu",
-	    tt->by_tls[TLS_VERSION_1_0], tt->by_tls[TLS_VERSION_1_1]);
+	         tt->by_tls[TLS_VERSION_1_0], tt->by_tls[TLS_VERSION_1_1]);
 	card(sb, tt->by_tls[TLS_VERSION_NONE] ? "warn" : "", "Without TLS",
-	    tt->by_tls[TLS_VERSION_NONE], sub);
+	     tt->by_tls[TLS_VERSION_NONE], sub);
 	snprintf(sub, sizeof(sub), "rejected: %lu &middot; rerouted: %lu",
-	    tt->by_action[ACTION_REJECT], tt->by_action[ACTION_REROUTE]);
+	         tt->by_action[ACTION_REJECT], tt->by_action[ACTION_REROUTE]);
 	card(sb, "", "Deferred", tt->by_action[ACTION_DEFER], sub);
 	if (info->malformed > 0)
 		card(sb, "warn", "Malformed lines", info->malformed, "skipped, see stderr");
@@ -197,24 +199,25 @@ cards(struct strbuf *sb, const struct report_info *info, const struct totals *tt
 
 static void
 charts(struct strbuf *sb, const struct report_info *info, const struct table *clients,
-    const struct table *rules)
+       const struct table *rules)
 {
 	const struct aggregate *agg = info->agg;
 
 	strbuf_puts(sb, "<section id=\"charts\">\n<h2>TLS version share per day</h2>\n"
-			"<p class=\"note\">Share of messages per UTC day; red and orange are "
-			"plaintext and TLS below 1.2.</p>\n");
+	                "<p class=\"note\">Share of messages per UTC day; red and orange are "
+	                "plaintext and TLS below 1.2.</p>\n");
 	if (agg->ndays > 0)
 		chart_daily_share(sb, agg->days, agg->ndays);
 	else
 		strbuf_puts(sb, "<p class=\"empty\">No messages in this period.</p>\n");
-	strbuf_puts(sb, "</section>\n<div class=\"grid2\">\n<section>\n<h2>Top legacy clients</h2>\n"
-			"<p class=\"note\">Messages below TLS 1.2 or without TLS, per client "
-			"address, user and listener: the devices to fix first.</p>\n");
+	strbuf_puts(sb,
+	            "</section>\n<div class=\"grid2\">\n<section>\n<h2>Top legacy clients</h2>\n"
+	            "<p class=\"note\">Messages below TLS 1.2 or without TLS, per client "
+	            "address, user and listener: the devices to fix first.</p>\n");
 	chart_top_legacy(sb, (const void *const *)clients->rows, clients->nrows, CHART_BARS);
 	strbuf_puts(sb, "</section>\n<section>\n<h2>Actions per rule</h2>\n"
-			"<p class=\"note\">Decisions per deciding rule, by the action the policy "
-			"said (report-only decisions included).</p>\n");
+	                "<p class=\"note\">Decisions per deciding rule, by the action the policy "
+	                "said (report-only decisions included).</p>\n");
 	chart_rule_actions(sb, (const void *const *)rules->rows, rules->nrows, CHART_BARS);
 	strbuf_puts(sb, "</section>\n</div>\n<p></p>\n");
 }
@@ -225,7 +228,7 @@ badges_actions(struct strbuf *sb, const unsigned long *v)
 	for (int a = 0; a < ACTION_COUNT; a++)
 		if (v[a] > 0)
 			strbuf_printf(sb, "<span class=\"b\" style=\"background:%s\">%s %lu</span>",
-			    action_color(a), action_names[a], v[a]);
+			              action_color(a), action_names[a], v[a]);
 }
 
 static void
@@ -234,7 +237,7 @@ badges_classes(struct strbuf *sb, unsigned mask)
 	for (size_t i = 0; i < sizeof(class_styles) / sizeof(class_styles[0]); i++)
 		if (mask & class_styles[i].bit)
 			strbuf_printf(sb, "<span class=\"b %s\">%s</span>", class_styles[i].css,
-			    cipher_class_name(class_styles[i].bit));
+			              cipher_class_name(class_styles[i].bit));
 }
 
 static void
@@ -290,15 +293,14 @@ html_cell(struct strbuf *sb, const struct column *col, const void *row, struct s
 static int
 html_column(const struct table *t, const struct column *col)
 {
-	return (col->show & SHOW_HTML) &&
-	    !((col->show & SHOW_NONZERO) && column_all_zero(t, col));
+	return (col->show & SHOW_HTML) && !((col->show & SHOW_NONZERO) && column_all_zero(t, col));
 }
 
 static void
 html_table(struct strbuf *sb, const struct table *t, const char *id, const struct report_info *info)
 {
 	size_t nrows = info->top > 0 ? output_rows(t, info)
-				     : (t->nrows < HTML_MAX_ROWS ? t->nrows : HTML_MAX_ROWS);
+	                             : (t->nrows < HTML_MAX_ROWS ? t->nrows : HTML_MAX_ROWS);
 	struct strbuf tmp;
 
 	strbuf_init(&tmp);
@@ -306,7 +308,8 @@ html_table(struct strbuf *sb, const struct table *t, const char *id, const struc
 	esc(sb, t->title);
 	strbuf_printf(sb, "</h2>\n<p class=\"note\">%zu row%s", t->nrows, t->nrows == 1 ? "" : "s");
 	if (nrows < t->nrows)
-		strbuf_printf(sb, ", the first %zu shown (all of them: --format csv or json)", nrows);
+		strbuf_printf(sb, ", the first %zu shown (all of them: --format csv or json)",
+		              nrows);
 	strbuf_puts(sb, ".</p>\n");
 	if (t->nrows == 0) {
 		strbuf_puts(sb, "<p class=\"empty\">Nothing to show.</p>\n</section>\n");
@@ -344,7 +347,7 @@ output_html(FILE *fp, const struct table *t, const struct report_info *info)
 	view_build(view_find("clients"), info->agg, &clients);
 	view_build(view_find("rules"), info->agg, &rules);
 	view_build(view_find("daily"), info->agg, &other);
-	view_result_free(&other);	/* computes the day shares */
+	view_result_free(&other); /* computes the day shares */
 	compute_totals(info, &clients.table, &tt);
 	page_header(&sb, info);
 	cards(&sb, info, &tt);
@@ -362,9 +365,10 @@ output_html(FILE *fp, const struct table *t, const struct report_info *info)
 		view_result_free(&other);
 		fputs(sb.s, fp);
 	}
-	fprintf(fp, "</main>\n<footer>tlspolicy-report %s &middot; counts are per SMTP "
-		    "transaction as logged by milter-tlspolicy; times in UTC.</footer>\n"
-		    "</body>\n</html>\n",
-	    PACKAGE_VERSION);
+	fprintf(fp,
+	        "</main>\n<footer>tlspolicy-report %s &middot; counts are per SMTP "
+	        "transaction as logged by milter-tlspolicy; times in UTC.</footer>\n"
+	        "</body>\n</html>\n",
+	        PACKAGE_VERSION);
 	strbuf_free(&sb);
 }

@@ -15,7 +15,7 @@
 #include "output.h"
 #include "xalloc.h"
 
-#define TEXT_WIDTH   100
+#define TEXT_WIDTH    100
 #define DETAIL_INDENT 4
 
 static const struct cell_style text_style = {"-", " ", ":"};
@@ -153,7 +153,7 @@ put_summary(FILE *fp, const struct table *t, const struct report_info *info)
 	fprintf(fp, "# %s: %lu messages", t->title, agg->records);
 	if (agg->records > 0)
 		fprintf(fp, ", %s .. %s", logtime_format(agg->first, a),
-		    logtime_format(agg->last, b));
+		        logtime_format(agg->last, b));
 	fprintf(fp, ", %zu rows%s%s\n", t->nrows, *info->filters ? "; " : "", info->filters);
 }
 

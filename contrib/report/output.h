@@ -35,15 +35,15 @@
 #include "table.h"
 
 struct report_info {
-	const char *view;		/* the chosen view */
-	size_t top;			/* rows to show; 0: all */
-	unsigned long lines;		/* lines read */
-	unsigned long records;		/* our transaction lines counted */
+	const char *view;      /* the chosen view */
+	size_t top;            /* rows to show; 0: all */
+	unsigned long lines;   /* lines read */
+	unsigned long records; /* our transaction lines counted */
 	unsigned long malformed;
-	unsigned long filtered;		/* our lines left out by filters */
+	unsigned long filtered; /* our lines left out by filters */
 	size_t nfiles;
 	time_t generated;
-	const char *filters;		/* the filters in words, or "" */
+	const char *filters; /* the filters in words, or "" */
 	struct aggregate *agg;
 };
 

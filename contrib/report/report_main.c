@@ -37,15 +37,7 @@
 
 #define PROG "tlspolicy-report"
 
-enum {
-	OPT_SINCE = 256,
-	OPT_UNTIL,
-	OPT_LEGACY,
-	OPT_LISTENER,
-	OPT_HOST,
-	OPT_TOP,
-	OPT_FORMAT
-};
+enum { OPT_SINCE = 256, OPT_UNTIL, OPT_LEGACY, OPT_LISTENER, OPT_HOST, OPT_TOP, OPT_FORMAT };
 
 static const struct option long_options[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -74,20 +66,19 @@ struct scan {
 	unsigned long lines;
 	unsigned long malformed;
 	unsigned long filtered;
-	char first_bad[512];	/* FILE:LINE: why, of the first malformed line */
+	char first_bad[512]; /* FILE:LINE: why, of the first malformed line */
 	int status;
 };
 
 static void
 usage(FILE *fp)
 {
-	fprintf(fp,
-	    "usage: " PROG " [VIEW] [--format text|csv|json|html] [--output FILE]\n"
-	    "       [--since DATE] [--until DATE] [--legacy-only] [--listener NAME]\n"
-	    "       [--host NAME] [--top N] [FILE ...]\n"
-	    "VIEW: clients (default) | users | listeners | rules | daily\n"
-	    "FILE: syslog or journalctl -o short-iso output, plain or .gz; none or - for "
-	    "stdin\n");
+	fprintf(fp, "usage: " PROG " [VIEW] [--format text|csv|json|html] [--output FILE]\n"
+	            "       [--since DATE] [--until DATE] [--legacy-only] [--listener NAME]\n"
+	            "       [--host NAME] [--top N] [FILE ...]\n"
+	            "VIEW: clients (default) | users | listeners | rules | daily\n"
+	            "FILE: syslog or journalctl -o short-iso output, plain or .gz; none or - for "
+	            "stdin\n");
 }
 
 static int
@@ -110,8 +101,7 @@ parse_date(const char *opt, const char *text, int until, struct filter *f)
 	time_t *when = until ? &f->until : &f->since;
 
 	if (logtime_parse_arg(text, until, when) < 0) {
-		fprintf(stderr, PROG ": %s: bad date \"%s\" (YYYY-MM-DD or ISO 8601)\n", opt,
-		    text);
+		fprintf(stderr, PROG ": %s: bad date \"%s\" (YYYY-MM-DD or ISO 8601)\n", opt, text);
 		return -1;
 	}
 	*(until ? &f->has_until : &f->has_since) = 1;
@@ -126,7 +116,7 @@ parse_option(int c, const char *arg, struct options *o)
 	case OPT_FORMAT:
 		if ((o->format = output_format_find(arg)) == NULL) {
 			fprintf(stderr, PROG ": unknown format \"%s\" (text, csv, json, html)\n",
-			    arg);
+			        arg);
 			return -1;
 		}
 		return 0;
@@ -161,7 +151,7 @@ parse_option(int c, const char *arg, struct options *o)
 /* read_line - count one input line */
 static void
 read_line(struct scan *sc, struct aggregate *agg, const struct filter *f, struct linereader *lr,
-    struct logtime_ref *ref, char *line, size_t len)
+          struct logtime_ref *ref, char *line, size_t len)
 {
 	struct logrec rec;
 	const char *why = NULL;
@@ -177,7 +167,7 @@ read_line(struct scan *sc, struct aggregate *agg, const struct filter *f, struct
 	case LOGLINE_MALFORMED:
 		if (sc->malformed++ == 0)
 			snprintf(sc->first_bad, sizeof(sc->first_bad), "%s:%lu: %s", lr->name,
-			    lr->lineno, why);
+			         lr->lineno, why);
 		break;
 	case LOGLINE_OTHER:
 		break;
@@ -207,8 +197,7 @@ read_file(struct scan *sc, struct aggregate *agg, const struct filter *f, const 
 }
 
 static int
-write_report(const struct options *o, struct aggregate *agg, const struct scan *sc,
-    size_t nfiles)
+write_report(const struct options *o, struct aggregate *agg, const struct scan *sc, size_t nfiles)
 {
 	struct view_result res;
 	struct report_info info;
@@ -239,7 +228,7 @@ write_report(const struct options *o, struct aggregate *agg, const struct scan *
 	strbuf_free(&filters);
 	if (ferror(fp) || (fp != stdout && fclose(fp) != 0) || (fp == stdout && fflush(fp) != 0)) {
 		fprintf(stderr, PROG ": cannot write %s: %s\n", o->output ? o->output : "output",
-		    strerror(errno));
+		        strerror(errno));
 		status = 2;
 	}
 	return status;
@@ -293,8 +282,9 @@ main(int argc, char **argv)
 	for (int i = first; i < argc; i++)
 		read_file(&sc, &agg, &o.filter, argv[i]);
 	if (sc.malformed > 0)
-		fprintf(stderr, PROG ": %lu malformed milter-tlspolicy line%s skipped (first: %s)\n",
-		    sc.malformed, sc.malformed == 1 ? "" : "s", sc.first_bad);
+		fprintf(stderr,
+		        PROG ": %lu malformed milter-tlspolicy line%s skipped (first: %s)\n",
+		        sc.malformed, sc.malformed == 1 ? "" : "s", sc.first_bad);
 	status = write_report(&o, &agg, &sc, first == argc ? 1 : (size_t)(argc - first));
 	aggregate_free(&agg);
 	filter_free(&o.filter);

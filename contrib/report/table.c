@@ -98,7 +98,7 @@ column_is_numeric(const struct column *col)
 
 static void
 pair(struct strbuf *out, int *first, const struct cell_style *style, const char *key,
-    unsigned long n)
+     unsigned long n)
 {
 	if (!*first)
 		strbuf_puts(out, style->pair_sep);
@@ -108,7 +108,7 @@ pair(struct strbuf *out, int *first, const struct cell_style *style, const char 
 
 static void
 format_counts(const unsigned long *v, int n, const char *(*name)(int),
-    const struct cell_style *style, struct strbuf *out)
+              const struct cell_style *style, struct strbuf *out)
 {
 	int first = 1;
 
@@ -148,7 +148,7 @@ format_classes(unsigned mask, struct strbuf *out)
 
 static void
 format_countvec(const struct countvec *cv, int keys_only, const struct cell_style *style,
-    struct strbuf *out)
+                struct strbuf *out)
 {
 	int first = 1;
 
@@ -165,7 +165,7 @@ format_countvec(const struct countvec *cv, int keys_only, const struct cell_styl
 
 void
 cell_format(const struct column *col, const void *row, const struct cell_style *style,
-    struct strbuf *out)
+            struct strbuf *out)
 {
 	const void *p = cell_ptr(col, row);
 	char buf[LOGTIME_BUFSIZE];

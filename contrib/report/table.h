@@ -36,42 +36,42 @@
 #include <stddef.h>
 
 enum col_kind {
-	COL_ISTR,	/* const struct istr *; NULL or "-" is missing */
-	COL_ULONG,	/* unsigned long */
-	COL_TIME,	/* time_t, ISO 8601 UTC */
-	COL_DAY,	/* long day number, YYYY-MM-DD */
-	COL_PCT,	/* double, a percentage */
-	COL_MAP,	/* struct countvec: key -> count */
-	COL_KEYS,	/* struct countvec: the keys only */
-	COL_NKEYS,	/* struct countvec: how many keys */
-	COL_TLS,	/* unsigned long[TLS_VERSION_COUNT]: version -> count */
-	COL_ACTIONS,	/* unsigned long[ACTION_COUNT]: action -> count */
-	COL_CLASSES	/* unsigned, CIPHER_CLASS_* mask: class names */
+	COL_ISTR,    /* const struct istr *; NULL or "-" is missing */
+	COL_ULONG,   /* unsigned long */
+	COL_TIME,    /* time_t, ISO 8601 UTC */
+	COL_DAY,     /* long day number, YYYY-MM-DD */
+	COL_PCT,     /* double, a percentage */
+	COL_MAP,     /* struct countvec: key -> count */
+	COL_KEYS,    /* struct countvec: the keys only */
+	COL_NKEYS,   /* struct countvec: how many keys */
+	COL_TLS,     /* unsigned long[TLS_VERSION_COUNT]: version -> count */
+	COL_ACTIONS, /* unsigned long[ACTION_COUNT]: action -> count */
+	COL_CLASSES  /* unsigned, CIPHER_CLASS_* mask: class names */
 };
 
 /* Where a column appears. */
-#define SHOW_TEXT    0x01	/* a column of the text table */
-#define SHOW_DETAIL  0x02	/* the text view's indented KEY=VALUE lines */
+#define SHOW_TEXT    0x01 /* a column of the text table */
+#define SHOW_DETAIL  0x02 /* the text view's indented KEY=VALUE lines */
 #define SHOW_CSV     0x04
 #define SHOW_JSON    0x08
 #define SHOW_HTML    0x10
-#define SHOW_NONZERO 0x20	/* text and HTML: left out when zero in every row */
-#define SHOW_LEGACY  0x40	/* HTML: a count of legacy messages (highlighted) */
+#define SHOW_NONZERO 0x20 /* text and HTML: left out when zero in every row */
+#define SHOW_LEGACY  0x40 /* HTML: a count of legacy messages (highlighted) */
 #define SHOW_MACHINE (SHOW_CSV | SHOW_JSON)
 #define SHOW_ALL     (SHOW_TEXT | SHOW_CSV | SHOW_JSON | SHOW_HTML)
 
 struct column {
-	const char *key;	/* CSV and JSON name */
-	const char *head;	/* text and HTML heading */
+	const char *key;  /* CSV and JSON name */
+	const char *head; /* text and HTML heading */
 	enum col_kind kind;
-	unsigned show;		/* SHOW_* */
-	size_t offset;		/* of the value in the row */
-	int min_width;		/* text: a string may be cut down to this; 0: never */
+	unsigned show; /* SHOW_* */
+	size_t offset; /* of the value in the row */
+	int min_width; /* text: a string may be cut down to this; 0: never */
 };
 
 struct table {
-	const char *name;	/* the view: "clients" */
-	const char *title;	/* a heading for people */
+	const char *name;  /* the view: "clients" */
+	const char *title; /* a heading for people */
 	const struct column *cols;
 	size_t ncols;
 	const void **rows;
@@ -79,9 +79,9 @@ struct table {
 };
 
 struct cell_style {
-	const char *missing;	/* for a missing string */
-	const char *pair_sep;	/* between the pairs of a map: " " */
-	const char *kv_sep;	/* between key and count: ":" */
+	const char *missing;  /* for a missing string */
+	const char *pair_sep; /* between the pairs of a map: " " */
+	const char *kv_sep;   /* between key and count: ":" */
 };
 
 struct strbuf {
@@ -94,13 +94,12 @@ void strbuf_init(struct strbuf *sb);
 void strbuf_reset(struct strbuf *sb);
 void strbuf_add(struct strbuf *sb, const char *s, size_t len);
 void strbuf_puts(struct strbuf *sb, const char *s);
-void strbuf_printf(struct strbuf *sb, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+void strbuf_printf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_free(struct strbuf *sb);
 
 const void *cell_ptr(const struct column *col, const void *row);
 void cell_format(const struct column *col, const void *row, const struct cell_style *style,
-    struct strbuf *out);
+                 struct strbuf *out);
 int cell_is_zero(const struct column *col, const void *row);
 int column_all_zero(const struct table *t, const struct column *col);
 int column_is_numeric(const struct column *col);

@@ -57,34 +57,34 @@ struct countvec {
 	struct countent *v;
 	unsigned len;
 	unsigned cap;
-	unsigned last;		/* index of the last match */
+	unsigned last; /* index of the last match */
 };
 
 /* One client (addr, auth, listener), or a group of clients. */
 struct tally {
-	struct tally *next;		/* hash chain */
+	struct tally *next; /* hash chain */
 	unsigned hash;
-	const struct istr *addr;	/* key parts; NULL where a group has none */
+	const struct istr *addr; /* key parts; NULL where a group has none */
 	const struct istr *auth;
 	const struct istr *listener;
-	const struct istr *name;	/* PTR name last seen */
-	const struct istr *helo;	/* HELO last seen */
+	const struct istr *name; /* PTR name last seen */
+	const struct istr *helo; /* HELO last seen */
 	unsigned long messages;
-	unsigned long legacy;		/* below TLS 1.2 or none */
-	unsigned long report_only;	/* decisions not carried out */
+	unsigned long legacy;      /* below TLS 1.2 or none */
+	unsigned long report_only; /* decisions not carried out */
 	unsigned long by_tls[TLS_VERSION_COUNT];
 	unsigned long by_action[ACTION_COUNT];
-	unsigned cipher_classes;	/* CIPHER_CLASS_* seen */
+	unsigned cipher_classes; /* CIPHER_CLASS_* seen */
 	time_t first;
 	time_t last;
 	struct countvec helos;
 	struct countvec ciphers;
 	struct countvec rules;
 	struct countvec hosts;
-	struct countvec addrs;		/* groups: distinct client addresses */
-	struct countvec users;		/* groups: distinct auth users */
-	struct countvec listeners;	/* groups: distinct listeners */
-	unsigned long nclients;		/* groups: clients merged */
+	struct countvec addrs;     /* groups: distinct client addresses */
+	struct countvec users;     /* groups: distinct auth users */
+	struct countvec listeners; /* groups: distinct listeners */
+	unsigned long nclients;    /* groups: clients merged */
 };
 
 struct rule_tally {
@@ -94,24 +94,24 @@ struct rule_tally {
 	unsigned long report_only;
 	unsigned long legacy;
 	unsigned long by_action[ACTION_COUNT];
-	unsigned long would_defer;	/* report-only defer */
-	unsigned long would_reject;	/* report-only reject */
-	unsigned long selected;		/* selected=yes */
-	unsigned long not_selected;	/* selected=no */
-	unsigned long skipped;		/* named by skipped= (rollout not selected) */
-	const struct istr *percent;	/* rollout percentage last seen */
+	unsigned long would_defer;  /* report-only defer */
+	unsigned long would_reject; /* report-only reject */
+	unsigned long selected;     /* selected=yes */
+	unsigned long not_selected; /* selected=no */
+	unsigned long skipped;      /* named by skipped= (rollout not selected) */
+	const struct istr *percent; /* rollout percentage last seen */
 	time_t percent_time;
 	time_t first;
 	time_t last;
 };
 
 struct day_tally {
-	long day;			/* days since 1970-01-01 UTC */
+	long day; /* days since 1970-01-01 UTC */
 	unsigned long messages;
 	unsigned long legacy;
 	unsigned long by_tls[TLS_VERSION_COUNT];
 	unsigned long by_action[ACTION_COUNT];
-	double share[TLS_VERSION_COUNT];	/* percent of messages */
+	double share[TLS_VERSION_COUNT]; /* percent of messages */
 	double legacy_share;
 };
 

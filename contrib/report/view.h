@@ -35,7 +35,7 @@
 
 struct view_result {
 	struct table table;
-	struct tally *groups;	/* users, listeners: owned */
+	struct tally *groups; /* users, listeners: owned */
 	size_t ngroups;
 };
 

@@ -39,11 +39,9 @@ static const struct column day_columns[] = {
     {"TLSv1.1_pct", "1.1%", COL_PCT, SHARE_COL, D(share[TLS_VERSION_1_1]), 0},
     {"TLSv1.2_pct", "1.2%", COL_PCT, SHARE_COL, D(share[TLS_VERSION_1_2]), 0},
     {"TLSv1.3_pct", "1.3%", COL_PCT, SHARE_COL, D(share[TLS_VERSION_1_3]), 0},
-    {"unknown_pct", "unkn%", COL_PCT, SHARE_COL | SHOW_NONZERO, D(share[TLS_VERSION_UNKNOWN]),
-     0},
+    {"unknown_pct", "unkn%", COL_PCT, SHARE_COL | SHOW_NONZERO, D(share[TLS_VERSION_UNKNOWN]), 0},
     {"by_tls", "TLS", COL_TLS, SHOW_JSON, D(by_tls), 0},
-    {"actions", "ACTIONS", COL_ACTIONS, SHOW_DETAIL | SHOW_MACHINE | SHOW_HTML, D(by_action),
-     0},
+    {"actions", "ACTIONS", COL_ACTIONS, SHOW_DETAIL | SHOW_MACHINE | SHOW_HTML, D(by_action), 0},
 };
 
 void

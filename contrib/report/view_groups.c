@@ -8,7 +8,7 @@
  * DESCRIPTION
  *	view_users() is the counterpart of the big providers' "SMTP AUTH
  *	clients" report, with what it lacks: the client addresses each user
- *	connects from. Sessions without SMTP AUTH are left out. 
+ *	connects from. Sessions without SMTP AUTH are left out.
  *	view_listeners() is the counterpart of their connector report, with
  *	the client addresses and users of each listener.
  *
@@ -29,6 +29,7 @@
 #define MORE_COLS (SHOW_DETAIL | SHOW_MACHINE | SHOW_HTML)
 
 /* The columns after the key column, shared by both views. */
+/* clang-format off */
 #define GROUP_COLUMNS                                                                        \
 	{"messages", "MSGS", COL_ULONG, SHOW_ALL, T(messages), 0},                           \
 	    {"legacy", "LEGACY", COL_ULONG, SHOW_ALL | SHOW_LEGACY, T(legacy), 0},           \
@@ -55,6 +56,7 @@
 	    {"hosts", "HOSTS", COL_KEYS, SHOW_DETAIL | SHOW_MACHINE, T(hosts), 0},           \
 	    {"first_seen", "FIRST SEEN", COL_TIME, SHOW_DETAIL | SHOW_MACHINE, T(first), 0}, \
 	    {"last_seen", "LAST SEEN", COL_TIME, MORE_COLS, T(last), 0}
+/* clang-format on */
 
 static const struct column user_columns[] = {
     {"auth_user", "USER", COL_ISTR, SHOW_ALL, T(auth), 12},
@@ -71,7 +73,7 @@ static const struct column listener_columns[] = {
     GROUP_COLUMNS,
 };
 
-static size_t key_offset;	/* of the grouping key in struct tally, for qsort */
+static size_t key_offset; /* of the grouping key in struct tally, for qsort */
 
 static const struct istr *
 group_key(const struct tally *t)
@@ -83,7 +85,7 @@ static int
 cmp_key(const void *a, const void *b)
 {
 	return strcmp(group_key(*(const struct tally *const *)a)->s,
-	    group_key(*(const struct tally *const *)b)->s);
+	              group_key(*(const struct tally *const *)b)->s);
 }
 
 /* build_groups - merge the clients into one tally per key; skip_dash leaves out "-" */

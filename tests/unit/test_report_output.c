@@ -31,28 +31,28 @@
 #include "output.h"
 #include "view.h"
 
-#define L(stamp, host, client, helo, listener, auth, tls, cipher, rule, action, mode, skipped)  \
-	stamp " " host " milter-tlspolicy[1]: Q: client=" client " helo=" helo                 \
-	      " listener=" listener " port=25 auth=" auth " tls=" tls " cipher=" cipher        \
-	      " bits=256 verify=- from=<> nrcpt=1 rule=" rule " action=" action " mode=" mode   \
+#define L(stamp, host, client, helo, listener, auth, tls, cipher, rule, action, mode, skipped)     \
+	stamp " " host " milter-tlspolicy[1]: Q: client=" client " helo=" helo                     \
+	      " listener=" listener " port=25 auth=" auth " tls=" tls " cipher=" cipher            \
+	      " bits=256 verify=- from=<> nrcpt=1 rule=" rule " action=" action " mode=" mode      \
 	      " selected=- percent=- skipped=" skipped " reply=- relay=-"
 
 /* A small log: two legacy devices, one modern server, one user on two addresses. */
 static const char *const sample[] = {
-    L("2026-11-24T08:00:00Z", "mx1", "printer7.example.com[192.0.2.7]", "scan7", "legacy-in",
-	"-", "TLSv1", "DES-CBC3-SHA", "printers", "tag", "enforce", "-"),
-    L("2026-11-25T08:00:00Z", "mx2", "printer7.example.com[192.0.2.7]", "scan7b", "legacy-in",
-	"-", "TLSv1", "DES-CBC3-SHA", "printers", "tag", "enforce", "-"),
-    L("2026-11-25T09:00:00Z", "mx1", "printer7.example.com[192.0.2.7]", "scan7b", "legacy-in",
-	"-", "TLSv1.2", "ECDHE-RSA-AES128-GCM-SHA256", "modern", "accept", "enforce", "-"),
+    L("2026-11-24T08:00:00Z", "mx1", "printer7.example.com[192.0.2.7]", "scan7", "legacy-in", "-",
+      "TLSv1", "DES-CBC3-SHA", "printers", "tag", "enforce", "-"),
+    L("2026-11-25T08:00:00Z", "mx2", "printer7.example.com[192.0.2.7]", "scan7b", "legacy-in", "-",
+      "TLSv1", "DES-CBC3-SHA", "printers", "tag", "enforce", "-"),
+    L("2026-11-25T09:00:00Z", "mx1", "printer7.example.com[192.0.2.7]", "scan7b", "legacy-in", "-",
+      "TLSv1.2", "ECDHE-RSA-AES128-GCM-SHA256", "modern", "accept", "enforce", "-"),
     L("2026-11-25T10:00:00Z", "mx1", "laptop.example.net[198.51.100.4]", "laptop", "submission",
-	"alice", "TLSv1.1", "ECDHE-RSA-AES256-SHA", "auth-legacy", "defer", "report-only", "-"),
+      "alice", "TLSv1.1", "ECDHE-RSA-AES256-SHA", "auth-legacy", "defer", "report-only", "-"),
     L("2026-11-25T11:00:00Z", "mx1", "unknown[203.0.113.9]", "phone", "submission", "alice",
-	"TLSv1.3", "TLS_AES_256_GCM_SHA384", "modern", "accept", "enforce", "-"),
-    L("2026-11-25T12:00:00Z", "mx1", "mail.example.org[2001:db8::25]", "mail.example.org",
-	"smtpd", "-", "TLSv1.3", "TLS_AES_256_GCM_SHA384", "modern", "accept", "enforce", "-"),
-    L("2026-11-25T12:30:00Z", "mx1", "unknown[192.0.2.66]", "\"odd, \\\"helo\\\"\"", "smtpd",
-	"-", "none", "-", "default", "accept", "enforce", "auth-legacy"),
+      "TLSv1.3", "TLS_AES_256_GCM_SHA384", "modern", "accept", "enforce", "-"),
+    L("2026-11-25T12:00:00Z", "mx1", "mail.example.org[2001:db8::25]", "mail.example.org", "smtpd",
+      "-", "TLSv1.3", "TLS_AES_256_GCM_SHA384", "modern", "accept", "enforce", "-"),
+    L("2026-11-25T12:30:00Z", "mx1", "unknown[192.0.2.66]", "\"odd, \\\"helo\\\"\"", "smtpd", "-",
+      "none", "-", "default", "accept", "enforce", "auth-legacy"),
     "2026-11-25T12:31:00Z mx1 postfix/smtpd[2]: disconnect from unknown[192.0.2.66]",
 };
 
@@ -142,9 +142,9 @@ test_first_last_seen(void)
 {
 	static const char *const lines[] = {
 	    L("2026-11-25T10:00:00Z", "mx1", "new.example[192.0.2.1]", "late", "mx", "-", "TLSv1",
-		"-", "r", "accept", "enforce", "-"),
-	    L("2026-11-20T10:00:00Z", "mx1", "old.example[192.0.2.1]", "early", "mx", "-",
-		"TLSv1", "-", "r", "accept", "enforce", "-"),
+	      "-", "r", "accept", "enforce", "-"),
+	    L("2026-11-20T10:00:00Z", "mx1", "old.example[192.0.2.1]", "early", "mx", "-", "TLSv1",
+	      "-", "r", "accept", "enforce", "-"),
 	};
 	struct view_result r;
 	const struct tally *t;
@@ -168,7 +168,7 @@ test_groups(void)
 
 	load_sample();
 	view_build(view_find("users"), &agg, &r);
-	CU_ASSERT_EQUAL_FATAL(r.table.nrows, 1);	/* "-" is not a user */
+	CU_ASSERT_EQUAL_FATAL(r.table.nrows, 1); /* "-" is not a user */
 	t = row(&r, 0);
 	CU_ASSERT_STRING_EQUAL(t->auth->s, "alice");
 	CU_ASSERT_EQUAL(t->messages, 2);
@@ -244,7 +244,7 @@ test_filters(void)
 	CU_ASSERT_EQUAL(agg.records, 4);
 	view_build(view_find("clients"), &agg, &r);
 	CU_ASSERT_EQUAL(r.table.nrows, 3);
-	CU_ASSERT_EQUAL(row(&r, 0)->messages, 2);	/* only the legacy messages count */
+	CU_ASSERT_EQUAL(row(&r, 0)->messages, 2); /* only the legacy messages count */
 	view_result_free(&r);
 	filter_free(&filt);
 
@@ -263,7 +263,7 @@ test_filters(void)
 	CU_ASSERT_EQUAL(logtime_parse_arg("2026-11-25T11:00:00Z", 1, &filt.until), 0);
 	filt.has_since = filt.has_until = 1;
 	load_sample();
-	CU_ASSERT_EQUAL(agg.records, 3);	/* both ends included */
+	CU_ASSERT_EQUAL(agg.records, 3); /* both ends included */
 	filter_free(&filt);
 	filter_init(&filt);
 }
@@ -289,7 +289,7 @@ test_escaping(void)
 	check_escape(json_escape, "tab\there\x01\x7f", "\"tab\\u0009here\\u0001\\u007f\"");
 	check_escape(json_escape, "caf\xc3\xa9 \xe2\x82\xac", "\"caf\xc3\xa9 \xe2\x82\xac\"");
 	check_escape(json_escape, "bad\xff\xc3", "\"bad\\ufffd\\ufffd\"");
-	check_escape(json_escape, "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\"");	/* surrogate */
+	check_escape(json_escape, "\xed\xa0\x80", "\"\\ufffd\\ufffd\\ufffd\""); /* surrogate */
 	check_escape(json_escape, "", "\"\"");
 
 	check_escape(csv_escape, "plain", "plain");
@@ -335,7 +335,7 @@ test_json_exact(void)
 {
 	static const char *const lines[] = {
 	    L("2026-11-25T10:00:00+01:00", "mx1", "printer7.example.com[192.0.2.7]", "scan7",
-		"legacy-in", "-", "TLSv1", "DES-CBC3-SHA", "printers", "tag", "enforce", "-"),
+	      "legacy-in", "-", "TLSv1", "DES-CBC3-SHA", "printers", "tag", "enforce", "-"),
 	};
 	static const char want[] =
 	    "[\n{\"client_addr\":\"192.0.2.7\",\"client_name\":\"printer7.example.com\","
@@ -367,16 +367,17 @@ test_csv(void)
 
 	load_sample();
 	text = write_view("clients", "csv", 0);
-	CU_ASSERT(strncmp(text, "client_addr,client_name,helo,helo_count,auth_user,listener,"
-				"messages,legacy,none,SSLv3,TLSv1,TLSv1.1,TLSv1.2,TLSv1.3,unknown,"
-				"actions,report_only,ciphers,cipher_classes,rules,hosts,first_seen,"
-				"last_seen\r\n",
-		      strlen("client_addr,")) == 0);
+	CU_ASSERT(strncmp(text,
+	                  "client_addr,client_name,helo,helo_count,auth_user,listener,"
+	                  "messages,legacy,none,SSLv3,TLSv1,TLSv1.1,TLSv1.2,TLSv1.3,unknown,"
+	                  "actions,report_only,ciphers,cipher_classes,rules,hosts,first_seen,"
+	                  "last_seen\r\n",
+	                  strlen("client_addr,")) == 0);
 	second = strstr(text, "\r\n") + 2;
 	CU_ASSERT(strncmp(second,
-		      "192.0.2.7,printer7.example.com,scan7b,2,,legacy-in,3,2,0,0,2,0,1,0,0,"
-		      "accept=1;tag=2,0,DES-CBC3-SHA=2;ECDHE-RSA-AES128-GCM-SHA256=1,",
-		      100) == 0);
+	                  "192.0.2.7,printer7.example.com,scan7b,2,,legacy-in,3,2,0,0,2,0,1,0,0,"
+	                  "accept=1;tag=2,0,DES-CBC3-SHA=2;ECDHE-RSA-AES128-GCM-SHA256=1,",
+	                  100) == 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"odd, \"\"helo\"\"\""));
 	free(text);
 }
@@ -387,10 +388,11 @@ test_text_width(void)
 	static const char *const views_[] = {"clients", "users", "listeners", "rules", "daily"};
 	static const char *const long_line[] = {
 	    L("2026-11-25T10:00:00Z", "mx1",
-		"a-very-long-host-name.with.many.labels.example.com[2001:db8:1234:5678:9abc:def0:1234:5678]",
-		"a-very-long-helo-name.with.many.labels.example.com", "a-listener-with-a-long-name",
-		"someone.with.a.long.name@example.com", "TLSv1", "DES-CBC3-SHA", "printers", "tag",
-		"enforce", "-"),
+	      "a-very-long-host-name.with.many.labels.example.com[2001:db8:1234:5678:9abc:def0:"
+	      "1234:5678]",
+	      "a-very-long-helo-name.with.many.labels.example.com", "a-listener-with-a-long-name",
+	      "someone.with.a.long.name@example.com", "TLSv1", "DES-CBC3-SHA", "printers", "tag",
+	      "enforce", "-"),
 	};
 
 	for (int pass = 0; pass < 2; pass++) {
@@ -405,7 +407,8 @@ test_text_width(void)
 				if (*p != '#')
 					CU_ASSERT(nl - p <= 100);
 				if (nl - p > 100 && *p != '#')
-					fprintf(stderr, "too wide (%s): %.*s\n", views_[v], (int)(nl - p), p);
+					fprintf(stderr, "too wide (%s): %.*s\n", views_[v],
+					        (int)(nl - p), p);
 				p = nl + 1;
 			}
 			free(text);

@@ -29,15 +29,15 @@
 #include "logline.h"
 #include "logtime.h"
 
-#define FULL_LINE                                                                            \
-	"2026-11-25T10:15:02+01:00 mx1 milter-tlspolicy[812]: 4Bq1c2Yz: "                    \
-	"client=printer7.example.com[192.0.2.7] helo=scan7 listener=smtpd port=587 "         \
-	"auth=alice tls=TLSv1 cipher=ECDHE-RSA-AES256-SHA bits=256 verify=- "                \
-	"from=<scan@example.com> nrcpt=1 rule=auth-legacy action=defer mode=enforce "        \
+#define FULL_LINE                                                                                  \
+	"2026-11-25T10:15:02+01:00 mx1 milter-tlspolicy[812]: 4Bq1c2Yz: "                          \
+	"client=printer7.example.com[192.0.2.7] helo=scan7 listener=smtpd port=587 "               \
+	"auth=alice tls=TLSv1 cipher=ECDHE-RSA-AES256-SHA bits=256 verify=- "                      \
+	"from=<scan@example.com> nrcpt=1 rule=auth-legacy action=defer mode=enforce "              \
 	"selected=yes percent=25 skipped=- reply=\"421 4.7.66\" relay=-"
 
-#define KEYS_TAIL                                                                            \
-	" port=25 auth=- tls=TLSv1.2 cipher=X bits=128 verify=- from=<> nrcpt=0 rule=r "     \
+#define KEYS_TAIL                                                                                  \
+	" port=25 auth=- tls=TLSv1.2 cipher=X bits=128 verify=- from=<> nrcpt=0 rule=r "           \
 	"action=accept mode=enforce selected=- percent=- skipped=- reply=- relay=-"
 
 static struct logtime_ref ref;
@@ -65,7 +65,7 @@ static time_t
 utc(int y, int mon, int d, int h, int min, int s)
 {
 	return (time_t)(days_from_civil(y, (unsigned)mon, (unsigned)d) * 86400L + h * 3600L +
-	    min * 60L + s);
+	                min * 60L + s);
 }
 
 static void
@@ -83,24 +83,12 @@ test_every_field(void)
 		enum logline_key key;
 		const char *value;
 	} want[] = {
-	    {LK_HELO, "scan7"},
-	    {LK_LISTENER, "smtpd"},
-	    {LK_PORT, "587"},
-	    {LK_AUTH, "alice"},
-	    {LK_TLS, "TLSv1"},
-	    {LK_CIPHER, "ECDHE-RSA-AES256-SHA"},
-	    {LK_BITS, "256"},
-	    {LK_VERIFY, "-"},
-	    {LK_FROM, "<scan@example.com>"},
-	    {LK_NRCPT, "1"},
-	    {LK_RULE, "auth-legacy"},
-	    {LK_ACTION, "defer"},
-	    {LK_MODE, "enforce"},
-	    {LK_SELECTED, "yes"},
-	    {LK_PERCENT, "25"},
-	    {LK_SKIPPED, "-"},
-	    {LK_REPLY, "421 4.7.66"},
-	    {LK_RELAY, "-"},
+	    {LK_HELO, "scan7"},   {LK_LISTENER, "smtpd"},   {LK_PORT, "587"},
+	    {LK_AUTH, "alice"},   {LK_TLS, "TLSv1"},        {LK_CIPHER, "ECDHE-RSA-AES256-SHA"},
+	    {LK_BITS, "256"},     {LK_VERIFY, "-"},         {LK_FROM, "<scan@example.com>"},
+	    {LK_NRCPT, "1"},      {LK_RULE, "auth-legacy"}, {LK_ACTION, "defer"},
+	    {LK_MODE, "enforce"}, {LK_SELECTED, "yes"},     {LK_PERCENT, "25"},
+	    {LK_SKIPPED, "-"},    {LK_REPLY, "421 4.7.66"}, {LK_RELAY, "-"},
 	};
 
 	CU_ASSERT_EQUAL_FATAL(parse(FULL_LINE), LOGLINE_RECORD);
@@ -124,15 +112,16 @@ test_versions_actions(void)
 		const char *tls;
 		enum tls_version want;
 	} tls[] = {
-	    {"none", TLS_VERSION_NONE},       {"SSLv3", TLS_VERSION_SSLV3},
-	    {"TLSv1", TLS_VERSION_1_0},       {"TLSv1.0", TLS_VERSION_1_0},
-	    {"TLSv1.1", TLS_VERSION_1_1},     {"TLSv1.2", TLS_VERSION_1_2},
-	    {"TLSv1.3", TLS_VERSION_1_3},     {"unknown", TLS_VERSION_UNKNOWN},
+	    {"none", TLS_VERSION_NONE},   {"SSLv3", TLS_VERSION_SSLV3},
+	    {"TLSv1", TLS_VERSION_1_0},   {"TLSv1.0", TLS_VERSION_1_0},
+	    {"TLSv1.1", TLS_VERSION_1_1}, {"TLSv1.2", TLS_VERSION_1_2},
+	    {"TLSv1.3", TLS_VERSION_1_3}, {"unknown", TLS_VERSION_UNKNOWN},
 	};
 	char buf[1024];
 
 	for (size_t i = 0; i < sizeof(tls) / sizeof(tls[0]); i++) {
-		snprintf(buf, sizeof(buf),
+		snprintf(
+		    buf, sizeof(buf),
 		    "Nov 25 10:15:02 mx1 milter-tlspolicy[1]: NOQUEUE: client=a[1.2.3.4] helo=h "
 		    "listener=l auth=- tls=%s cipher=- rule=r action=accept",
 		    tls[i].tls);
@@ -142,9 +131,9 @@ test_versions_actions(void)
 	}
 	for (int a = 0; a < ACTION_COUNT; a++) {
 		snprintf(buf, sizeof(buf),
-		    "Nov 25 10:15:02 mx1 milter-tlspolicy[1]: Q: client=a[1.2.3.4] helo=h "
-		    "listener=l auth=- tls=none cipher=- rule=r action=%s mode=report-only",
-		    action_names[a]);
+		         "Nov 25 10:15:02 mx1 milter-tlspolicy[1]: Q: client=a[1.2.3.4] helo=h "
+		         "listener=l auth=- tls=none cipher=- rule=r action=%s mode=report-only",
+		         action_names[a]);
 		CU_ASSERT_EQUAL_FATAL(parse(buf), LOGLINE_RECORD);
 		CU_ASSERT_EQUAL(rec.action, (enum action)a);
 		CU_ASSERT_EQUAL(rec.report_only, 1);
@@ -155,18 +144,18 @@ static void
 test_quoting(void)
 {
 	CU_ASSERT_EQUAL_FATAL(parse("Nov 25 10:15:02 mx1 milter-tlspolicy[1]: Q: "
-				    "client=unknown[192.0.2.9] helo=\"two words\" listener=\"\" "
-				    "auth=\"a\\\"b\\\\c\" tls=none cipher=- rule=r action=accept"),
-	    LOGLINE_RECORD);
+	                            "client=unknown[192.0.2.9] helo=\"two words\" listener=\"\" "
+	                            "auth=\"a\\\"b\\\\c\" tls=none cipher=- rule=r action=accept"),
+	                      LOGLINE_RECORD);
 	CU_ASSERT(field_eq(&rec.v[LK_HELO], "two words"));
 	CU_ASSERT(field_eq(&rec.v[LK_LISTENER], ""));
 	CU_ASSERT(field_eq(&rec.v[LK_AUTH], "a\"b\\c"));
 	CU_ASSERT(field_eq(&rec.v[LK_TLS], "none"));
 	/* A quoted value at the very end of the line. */
 	CU_ASSERT_EQUAL_FATAL(parse("Nov 25 10:15:02 mx1 milter-tlspolicy[1]: Q: "
-				    "client=a[b] helo=h listener=l auth=- tls=none cipher=- rule=r "
-				    "action=defer reply=\"421 4.7.66\""),
-	    LOGLINE_RECORD);
+	                            "client=a[b] helo=h listener=l auth=- tls=none cipher=- rule=r "
+	                            "action=defer reply=\"421 4.7.66\""),
+	                      LOGLINE_RECORD);
 	CU_ASSERT(field_eq(&rec.v[LK_REPLY], "421 4.7.66"));
 }
 
@@ -175,10 +164,10 @@ static void
 test_order_unknown_keys(void)
 {
 	CU_ASSERT_EQUAL_FATAL(parse("2026-01-02T03:04:05Z mx2 milter-tlspolicy[1]: Q: "
-				    "client=h.example[2001:db8::1] action=tag rule=printers "
-				    "new=\"x y\" cipher=DES-CBC3-SHA tls=TLSv1.1 auth=bob "
-				    "listener=legacy helo=h future=1"),
-	    LOGLINE_RECORD);
+	                            "client=h.example[2001:db8::1] action=tag rule=printers "
+	                            "new=\"x y\" cipher=DES-CBC3-SHA tls=TLSv1.1 auth=bob "
+	                            "listener=legacy helo=h future=1"),
+	                      LOGLINE_RECORD);
 	CU_ASSERT(field_eq(&rec.client_addr, "2001:db8::1"));
 	CU_ASSERT(field_eq(&rec.client_name, "h.example"));
 	CU_ASSERT(field_eq(&rec.v[LK_RULE], "printers"));
@@ -189,9 +178,9 @@ test_order_unknown_keys(void)
 	CU_ASSERT_EQUAL(rec.tls, TLS_VERSION_1_1);
 	/* client=- and an ident without a pid. */
 	CU_ASSERT_EQUAL_FATAL(parse("2026-01-02T03:04:05Z mx2 milter-tlspolicy: Q: client=- "
-				    "helo=- listener=- auth=- tls=none cipher=- rule=default "
-				    "action=accept"),
-	    LOGLINE_RECORD);
+	                            "helo=- listener=- auth=- tls=none cipher=- rule=default "
+	                            "action=accept"),
+	                      LOGLINE_RECORD);
 	CU_ASSERT(field_eq(&rec.client_addr, "-"));
 	CU_ASSERT(field_eq(&rec.client_name, "-"));
 }
@@ -211,7 +200,8 @@ test_malformed(void)
 	    "client=a[b] helo=h listener=l auth=- tls=none cipher=- action=accept",
 	    "client=a[b] helo=h listener=l auth=- tls=none cipher=- rule=r",
 	    /* bad quoting */
-	    "client=a[b] helo=\"unterminated listener=l auth=- tls=none cipher=- rule=r action=accept",
+	    "client=a[b] helo=\"unterminated listener=l auth=- tls=none cipher=- rule=r "
+	    "action=accept",
 	    "client=a[b] helo=\"x\"y listener=l auth=- tls=none cipher=- rule=r action=accept",
 	    "client=a[b] helo=\"bad \\q\" listener=l auth=- tls=none cipher=- rule=r action=accept",
 	    "client=a[b] helo=h listener=l auth=- tls=none cipher=- rule=r action=accept reply=\"",
@@ -226,13 +216,14 @@ test_malformed(void)
 	char buf[1024];
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
-		snprintf(buf, sizeof(buf), "Nov 25 10:15:02 mx1 milter-tlspolicy[9]: Q1: %s", bad[i]);
+		snprintf(buf, sizeof(buf), "Nov 25 10:15:02 mx1 milter-tlspolicy[9]: Q1: %s",
+		         bad[i]);
 		CU_ASSERT_EQUAL(parse(buf), LOGLINE_MALFORMED);
 		CU_ASSERT_PTR_NOT_NULL(why);
 	}
 	/* Our ident, but a time stamp that cannot be read. */
 	CU_ASSERT_EQUAL(parse("2026-13-45T99:00:00Z mx1 milter-tlspolicy[9]: Q1: client=a[b]"),
-	    LOGLINE_MALFORMED);
+	                LOGLINE_MALFORMED);
 	CU_ASSERT_STRING_EQUAL(why, "bad time stamp");
 }
 
@@ -265,9 +256,9 @@ test_iso_stamps(void)
 		const char *stamp;
 		time_t want;
 	} cases[] = {
-	    {"2026-11-25T10:15:02+01:00", 0}, {"2026-11-25T10:15:02+0100", 0},
+	    {"2026-11-25T10:15:02+01:00", 0},        {"2026-11-25T10:15:02+0100", 0},
 	    {"2026-11-25T10:15:02.123456+01:00", 0}, {"2026-11-25T09:15:02Z", 0},
-	    {"2026-11-25T04:15:02-05:00", 0}, {"2026-11-25T14:45:02+05:30", 0},
+	    {"2026-11-25T04:15:02-05:00", 0},        {"2026-11-25T14:45:02+05:30", 0},
 	    {"2026-11-25T09:15:02.5+00:00", 0},
 	};
 	const time_t want = utc(2026, 11, 25, 9, 15, 2);
@@ -280,26 +271,27 @@ test_iso_stamps(void)
 		CU_ASSERT_PTR_EQUAL(logtime_parse(cases[i].stamp, end, &ref, &t), end);
 		CU_ASSERT_EQUAL(t, want);
 		snprintf(buf, sizeof(buf),
-		    "%s mx1 milter-tlspolicy[1]: Q: client=a[b] helo=h listener=l auth=- "
-		    "tls=none cipher=- rule=r action=accept",
-		    cases[i].stamp);
+		         "%s mx1 milter-tlspolicy[1]: Q: client=a[b] helo=h listener=l auth=- "
+		         "tls=none cipher=- rule=r action=accept",
+		         cases[i].stamp);
 		CU_ASSERT_EQUAL(parse(buf), LOGLINE_RECORD);
 		CU_ASSERT_EQUAL(rec.time, want);
 	}
 	/* Leap day, and dates and times that do not exist. */
 	CU_ASSERT_EQUAL(parse("2028-02-29T00:00:00Z h milter-tlspolicy: Q: client=a[b] helo=h "
-			      "listener=l auth=- tls=none cipher=- rule=r action=accept"),
-	    LOGLINE_RECORD);
+	                      "listener=l auth=- tls=none cipher=- rule=r action=accept"),
+	                LOGLINE_RECORD);
 	{
 		static const char *const bad[] = {
-		    "2027-02-29T00:00:00Z", "2026-04-31T00:00:00Z", "2026-11-25T24:00:00Z",
-		    "2026-11-25T10:60:00Z", "2026-11-25T10:15:02+25:00", "2026-11-25T10:15:02",
+		    "2027-02-29T00:00:00Z", "2026-04-31T00:00:00Z",       "2026-11-25T24:00:00Z",
+		    "2026-11-25T10:60:00Z", "2026-11-25T10:15:02+25:00",  "2026-11-25T10:15:02",
 		    "2026-11-25 10:15:02Z", "2026-11-25T10:15:02.+01:00", "2026-1-25T10:15:02Z",
 		};
 		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 			time_t t;
 
-			CU_ASSERT_PTR_NULL(logtime_parse(bad[i], bad[i] + strlen(bad[i]), &ref, &t));
+			CU_ASSERT_PTR_NULL(
+			    logtime_parse(bad[i], bad[i] + strlen(bad[i]), &ref, &t));
 		}
 	}
 }
@@ -312,7 +304,9 @@ test_classic_zones(void)
 		const char *stamp;
 		time_t want;
 	} cases[] = {
-	    {"Nov 25 10:15:02", 0}, {"Jul  4 12:00:00", 0}, {"Jul 04 12:00:00", 0},
+	    {"Nov 25 10:15:02", 0},
+	    {"Jul  4 12:00:00", 0},
+	    {"Jul 04 12:00:00", 0},
 	};
 	time_t want[3];
 
@@ -331,11 +325,13 @@ test_classic_zones(void)
 	logtime_ref_init(&ref, utc(2026, 12, 1, 0, 0, 0));
 	{
 		static const char *const bad[] = {"Nov 31 10:15:02", "Foo 25 10:15:02",
-		    "Nov 25 10:15", "nov 25 10:15:02", "Nov 2510:15:02", "Nov  a 10:15:02"};
+		                                  "Nov 25 10:15",    "nov 25 10:15:02",
+		                                  "Nov 2510:15:02",  "Nov  a 10:15:02"};
 		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 			time_t t;
 
-			CU_ASSERT_PTR_NULL(logtime_parse(bad[i], bad[i] + strlen(bad[i]), &ref, &t));
+			CU_ASSERT_PTR_NULL(
+			    logtime_parse(bad[i], bad[i] + strlen(bad[i]), &ref, &t));
 		}
 	}
 }
@@ -408,14 +404,13 @@ test_format(void)
 	char buf[LOGTIME_BUFSIZE];
 
 	CU_ASSERT_STRING_EQUAL(logtime_format(utc(2026, 11, 25, 9, 15, 2), buf),
-	    "2026-11-25T09:15:02Z");
+	                       "2026-11-25T09:15:02Z");
 	CU_ASSERT_STRING_EQUAL(logtime_format(0, buf), "1970-01-01T00:00:00Z");
 	CU_ASSERT_STRING_EQUAL(logtime_format(utc(2028, 2, 29, 23, 59, 59), buf),
-	    "2028-02-29T23:59:59Z");
+	                       "2028-02-29T23:59:59Z");
 	CU_ASSERT_STRING_EQUAL(logtime_format_day(logtime_day(utc(2027, 1, 1, 0, 0, 0)), buf),
-	    "2027-01-01");
-	CU_ASSERT_EQUAL(logtime_day(utc(2026, 11, 25, 23, 59, 59)),
-	    days_from_civil(2026, 11, 25));
+	                       "2027-01-01");
+	CU_ASSERT_EQUAL(logtime_day(utc(2026, 11, 25, 23, 59, 59)), days_from_civil(2026, 11, 25));
 }
 
 static void
@@ -537,7 +532,7 @@ main(void)
 	unsigned failed;
 
 	set_tz("UTC");
-	logtime_ref_init(&ref, 1795000000);	/* 2026-11-18: classic stamps are 2026 */
+	logtime_ref_init(&ref, 1795000000); /* 2026-11-18: classic stamps are 2026 */
 	if (CU_initialize_registry() != CUE_SUCCESS)
 		return 1;
 	suite = CU_add_suite("report_parse", NULL, NULL);
