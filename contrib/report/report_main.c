@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "aggregate.h"
 #include "filter.h"
@@ -234,6 +235,17 @@ write_report(const struct options *o, struct aggregate *agg, const struct scan *
 	return status;
 }
 
+/* looks_like_view - a misspelt view rather than a file? Then say so. */
+static int
+looks_like_view(const char *arg)
+{
+	if (strpbrk(arg, "/.-") != NULL || access(arg, F_OK) == 0)
+		return 0;
+	fprintf(stderr, PROG ": unknown view \"%s\" (clients, users, listeners, rules, daily)\n",
+	        arg);
+	return 1;
+}
+
 /* parse_args - options and the optional VIEW; returns the index of the first FILE */
 static int
 parse_args(int argc, char **argv, struct options *o)
@@ -258,6 +270,8 @@ parse_args(int argc, char **argv, struct options *o)
 	}
 	if (optind < argc && view_find(argv[optind]) != NULL)
 		o->view = view_find(argv[optind++]);
+	else if (optind < argc && looks_like_view(argv[optind]))
+		return -1;
 	if (o->filter.has_since && o->filter.has_until && o->filter.since > o->filter.until) {
 		fprintf(stderr, PROG ": --since is after --until\n");
 		return -1;
