@@ -40,7 +40,8 @@ put_item(struct writer *w, const char *key, const char *value)
 	sanitize(clean, sizeof(clean), value, VALUE_FLAGS);
 	n = (size_t)snprintf(item, sizeof(item), "%s%s%s", key ? key : "", key ? "=" : "", clean);
 	if (w->items > 0) {
-		if (w->col + 2 + n > AUDIT_HEADER_FOLD) {
+		/* Room for "; ITEM" and the ';' that may follow it. */
+		if (w->col + 2 + n + 1 > AUDIT_HEADER_FOLD) {
 			sep = ";\n\t";
 			w->col = 1;
 		} else {

@@ -1,1 +1,58 @@
-# milter/local.mk -- (filled in by its component)
+# milter/local.mk -- the milter-tlspolicy daemon (libmilter glue around policy/)
+#
+# The libmilter-free parts (sanitize, audit header, log line, reply, mta,
+# options, when, context, txn, explain) form milter/libmiltercore.a, which
+# the unit tests link too.
+sbin_PROGRAMS += milter/milter-tlspolicy
+noinst_LIBRARIES += milter/libmiltercore.a
+
+milter_libmiltercore_a_SOURCES = \
+	milter/sanitize.c milter/sanitize.h \
+	milter/audit_header.c milter/audit_header.h \
+	milter/txn_log.c milter/txn_log.h \
+	milter/reply.c milter/reply.h \
+	milter/mta.c milter/mta.h \
+	milter/options.c milter/options.h \
+	milter/when.c milter/when.h \
+	milter/msg.c milter/msg.h \
+	milter/snapshot.c milter/snapshot.h \
+	milter/context.c milter/context.h \
+	milter/txn.c milter/txn.h \
+	milter/explain.c milter/explain.h
+
+milter_milter_tlspolicy_SOURCES = \
+	milter/main.c \
+	milter/callbacks.c milter/callbacks.h \
+	milter/eom.c milter/eom.h \
+	milter/signals.c milter/signals.h \
+	milter/process.c milter/process.h \
+	milter/listen_socket.c milter/listen_socket.h
+milter_milter_tlspolicy_LDADD = milter/libmiltercore.a policy/libpolicy.a \
+	$(YAML_LIBS) $(MILTER_LIBS) $(PTHREAD_LIBS)
+
+dist_man_MANS += milter/milter-tlspolicy.8
+
+# Unit tests of the libmilter-free parts (CUnit; tests/unit/local.mk,
+# tests/unit/policy.mk for the fixture library).
+MILTER_UNIT_FLAGS = $(UNIT_TEST_FLAGS) -I$(top_srcdir)/milter
+MILTER_UNIT_LIBS = milter/libmiltercore.a tests/unit/libfixture.a $(UNIT_TEST_LIBS) $(PTHREAD_LIBS)
+
+check_PROGRAMS += tests/unit/test_milter_text
+TESTS += tests/unit/test_milter_text
+tests_unit_test_milter_text_SOURCES = tests/unit/test_milter_text.c
+tests_unit_test_milter_text_CFLAGS = $(MILTER_UNIT_FLAGS)
+tests_unit_test_milter_text_LDADD = $(MILTER_UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_milter_options
+TESTS += tests/unit/test_milter_options
+tests_unit_test_milter_options_SOURCES = tests/unit/test_milter_options.c
+tests_unit_test_milter_options_CFLAGS = $(MILTER_UNIT_FLAGS)
+tests_unit_test_milter_options_LDADD = $(MILTER_UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_milter_txn
+TESTS += tests/unit/test_milter_txn
+tests_unit_test_milter_txn_SOURCES = tests/unit/test_milter_txn.c
+tests_unit_test_milter_txn_CFLAGS = $(MILTER_UNIT_FLAGS)
+tests_unit_test_milter_txn_LDADD = $(MILTER_UNIT_LIBS)
+
+EXTRA_DIST += contrib/postfix contrib/policies

@@ -99,6 +99,23 @@ milter_thread(void *unused)
 	return NULL;
 }
 
+/* libmilter's signal thread must be parked in our sigwait() (signals.h). */
+static void
+check_parked(void)
+{
+	struct timespec tick = {0, 10 * 1000 * 1000};
+	int i;
+
+	for (i = 0; i < 100 && !signals_libmilter_parked(); i++)
+		nanosleep(&tick, NULL);
+	if (!signals_libmilter_parked())
+		msg_warn(
+		    "libmilter's signal thread did not enter our sigwait(): SIGHUP, SIGTERM or "
+		    "SIGINT may stop the milter without a reload");
+	else
+		msg_debug("libmilter's signal thread is parked; signals belong to the main thread");
+}
+
 /* Give the sessions that are still open a moment to finish. */
 static void
 wait_for_sessions(void)
@@ -183,6 +200,7 @@ run(const struct options *o)
 		msg_error("cannot start the milter thread");
 		return EXIT_RUNTIME;
 	}
+	check_parked();
 	msg_info("started: socket %s, policy %s, version %s", o->socket, o->policy_path,
 	         PACKAGE_VERSION);
 	why = signals_wait();
@@ -192,10 +210,7 @@ run(const struct options *o)
 	wait_for_sessions();
 	signals_stop_worker();
 	if (why == SIGNALS_MILTER_ENDED) {
-		msg_error(
-		    "libmilter stopped by itself (status %d); a SIGHUP, SIGTERM or SIGINT may "
-		    "have reached its own signal thread",
-		    milter_status);
+		msg_error("libmilter stopped by itself (status %d)", milter_status);
 		return EXIT_RUNTIME;
 	}
 	msg_info("stopped");

@@ -10,6 +10,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -39,6 +40,7 @@ static const struct {
 static sigset_t handled;
 static pthread_t main_thread;
 static atomic_int milter_ended;
+static atomic_int libmilter_parked;
 
 static pthread_t worker;
 static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -121,7 +123,7 @@ signals_wait(void)
 	int signo;
 
 	for (;;) {
-		if (sigwait(&handled, &signo) != 0)
+		if ((signo = sigwaitinfo(&handled, NULL)) < 0)
 			continue;
 		if (atomic_load(&milter_ended))
 			return SIGNALS_MILTER_ENDED;
@@ -140,4 +142,36 @@ signals_milter_ended(void)
 {
 	atomic_store(&milter_ended, 1);
 	pthread_kill(main_thread, SIGTERM);
+}
+
+int
+signals_libmilter_parked(void)
+{
+	return atomic_load(&libmilter_parked);
+}
+
+/*
+ * The C library's sigwait(), minus the signals the main thread owns. The
+ * only caller is libmilter's signal thread (this daemon itself uses
+ * sigwaitinfo()); for it the remaining set is empty, so it waits for
+ * nothing, harmlessly, until the process exits.
+ */
+int
+sigwait(const sigset_t *restrict set, int *restrict sig)
+{
+	sigset_t others = *set;
+	size_t i;
+	int signo;
+
+	for (i = 0; i < SIGNAL_COUNT; i++)
+		sigdelset(&others, signal_table[i].signo);
+	if (!pthread_equal(pthread_self(), main_thread))
+		atomic_store(&libmilter_parked, 1);
+	do
+		signo = sigwaitinfo(&others, NULL);
+	while (signo < 0 && errno == EINTR);
+	if (signo < 0)
+		return errno;
+	*sig = signo;
+	return 0;
 }

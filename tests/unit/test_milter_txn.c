@@ -1,0 +1,459 @@
+/*
+ * NAME
+ *	test_milter_txn -- CUnit tests for the transaction logic of the daemon
+ *
+ * DESCRIPTION
+ *	Drives txn.h as the milter callbacks do (MAIL, RCPT, headers, end of
+ *	message, abort) with real policies from policy_load(), and checks the
+ *	result for the MTA, the reply, the message's decision and the exact
+ *	log lines written (to a file, as with -L FILE): refusal at MAIL,
+ *	report-only, the MAIL fast path, internal failure, decisions put off
+ *	to RCPT by recipient rules (per-recipient refusals, the transaction's
+ *	own refusal at the first RCPT, the earliest rule among accepted
+ *	recipients for the message), foreign header counting, and keeping
+ *	recipients for Sendmail's recipient-suffix reroute.
+ *
+ * DIAGNOSTICS
+ *	Exit status 0 when every assertion held, 1 otherwise.
+ */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <CUnit/Basic.h>
+
+#include "context.h"
+#include "policy_fixture.h"
+#include "snapshot.h"
+#include "txn.h"
+#include "txn_log.h"
+
+#define NOW 20261125
+
+static const char *log_path;
+
+static const char policy_mail[] = "version: 1\n"
+                                  "settings: { audit: all, strip_foreign_headers: true }\n"
+                                  "rules:\n"
+                                  "  - name: modern\n"
+                                  "    match: { tls: \">= TLSv1.2\" }\n"
+                                  "    action: accept\n"
+                                  "  - name: auth-legacy\n"
+                                  "    match: { authenticated: true, tls: [TLSv1, TLSv1.1] }\n"
+                                  "    action: defer\n"
+                                  "  - name: shadow\n"
+                                  "    match: { tls: TLSv1.1 }\n"
+                                  "    action: defer\n"
+                                  "    mode: report-only\n"
+                                  "  - name: legacy\n"
+                                  "    match: { tls: TLSv1 }\n"
+                                  "    action: tag\n"
+                                  "default: { action: accept }\n";
+
+static const char policy_rcpt[] =
+    "version: 1\n"
+    "rules:\n"
+    "  - name: postmaster\n"
+    "    match: { recipient: \"postmaster@*\" }\n"
+    "    action: accept\n"
+    "  - name: blocked\n"
+    "    match: { recipient: \"*@blocked.example\", tls: none }\n"
+    "    action: reject\n"
+    "    reply: { code: 550, xcode: 5.7.1, text: \"no plaintext here\" }\n"
+    "  - name: printers\n"
+    "    match: { recipient: \"*@print.example\" }\n"
+    "    action: tag\n"
+    "  - name: auth-legacy\n"
+    "    match: { authenticated: true, tls: [TLSv1, TLSv1.1] }\n"
+    "    action: defer\n"
+    "default: { action: accept }\n";
+
+static const char policy_quiet[] = "version: 1\n"
+                                   "settings: { audit: none, strip_foreign_headers: false }\n"
+                                   "rules:\n"
+                                   "  - name: old\n"
+                                   "    match: { tls: TLSv1 }\n"
+                                   "    action: tag\n"
+                                   "    subject_prefix: \"[OLD TLS]\"\n"
+                                   "  - name: reroute\n"
+                                   "    match: { tls: TLSv1.1 }\n"
+                                   "    action: reroute\n"
+                                   "    relay: \"smtp:[127.0.0.1]:2526\"\n"
+                                   "default: { action: accept }\n";
+
+static struct snapshot *
+snapshot_of(const char *yaml)
+{
+	struct policy_errors errors;
+	struct snapshot *s = calloc(1, sizeof(*s));
+
+	policy_errors_init(&errors);
+	s->policy = fixture_load(yaml, &errors);
+	if (s->policy == NULL) {
+		printf("\n  test policy does not load: %s\n", errors.count ? errors.lines[0] : "?");
+		abort();
+	}
+	policy_errors_free(&errors);
+	s->settings = policy_settings(s->policy);
+	s->refs = 1;
+	s->generation = 1;
+	return s;
+}
+
+/* A connection as the callbacks leave it after connect, HELO and TLS. */
+static struct conn_ctx *
+session(const char *yaml, const char *tls, const char *auth)
+{
+	struct conn_ctx *c = conn_new();
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(c);
+	c->snap = snapshot_of(yaml);
+	c->mta = MTA_POSTFIX;
+	ctx_value_set(&c->client_addr, "192.0.2.7");
+	ctx_value_set(&c->client_name, "printer7.example.com");
+	ctx_value_set(&c->listener, "smtpd");
+	ctx_value_set(&c->port, "587");
+	ctx_value_set(&c->helo, "scan7");
+	if (tls != NULL) {
+		ctx_value_set(&c->tls_version, tls);
+		ctx_value_set(&c->cipher, "ECDHE-RSA-AES256-SHA");
+		ctx_value_set(&c->bits, "256");
+	}
+	ctx_value_set(&c->auth_user, auth);
+	return c;
+}
+
+static int
+log_lines(void)
+{
+	char line[TXN_LOG_LINE_MAX];
+	FILE *f = fopen(log_path, "r");
+	int n = 0;
+
+	if (f == NULL)
+		return 0;
+	while (fgets(line, sizeof(line), f) != NULL)
+		n++;
+	fclose(f);
+	return n;
+}
+
+/* The body of the last log line (after "milter-tlspolicy[PID]: "). */
+static const char *
+last_line(void)
+{
+	static char line[TXN_LOG_LINE_MAX];
+	char buf[TXN_LOG_LINE_MAX];
+	FILE *f = fopen(log_path, "r");
+	char *body;
+
+	line[0] = '\0';
+	if (f == NULL)
+		return line;
+	while (fgets(buf, sizeof(buf), f) != NULL)
+		snprintf(line, sizeof(line), "%s", buf);
+	fclose(f);
+	if ((body = strstr(line, "]: ")) != NULL)
+		memmove(line, body + 3, strlen(body + 3) + 1);
+	line[strcspn(line, "\n")] = '\0';
+	return line;
+}
+
+static struct decide_context
+when(void)
+{
+	struct decide_context w = {NOW, 12345};
+
+	return w;
+}
+
+static void
+test_mail_accept_and_log(void)
+{
+	struct conn_ctx *c = session(policy_mail, "TLSv1.3", NULL);
+	struct decide_context w = when();
+	struct reply r;
+	const struct decision *d;
+	int before = log_lines();
+
+	CU_ASSERT_EQUAL(txn_mail(c, "<scan@example.com>", NULL, &w, &r), TXN_CONTINUE);
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<a@example.org>", &w, &r), TXN_CONTINUE);
+	CU_ASSERT_EQUAL(c->msg.nrcpt, 1);
+	ctx_value_set(&c->msg.queue_id, "4Bq1c2Yz");
+	d = txn_final(c);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+	CU_ASSERT_STRING_EQUAL(d->rule_name, "modern");
+	CU_ASSERT_TRUE(txn_audit_wanted(c, d));
+	txn_end(c, NULL);
+	CU_ASSERT_EQUAL(log_lines(), before + 1);
+	CU_ASSERT_STRING_EQUAL(
+	    last_line(),
+	    "4Bq1c2Yz: client=printer7.example.com[192.0.2.7] helo=scan7 listener=smtpd port=587 "
+	    "auth=- tls=TLSv1.3 cipher=ECDHE-RSA-AES256-SHA bits=256 verify=- "
+	    "from=<scan@example.com> nrcpt=1 rule=modern action=accept mode=enforce selected=- "
+	    "percent=- skipped=- reply=- relay=-");
+	/* The transaction is over: abort and close add nothing. */
+	txn_end(c, NULL);
+	CU_ASSERT_EQUAL(log_lines(), before + 1);
+	conn_free(c);
+}
+
+static void
+test_mail_defer(void)
+{
+	struct conn_ctx *c = session(policy_mail, "TLSv1", "alice");
+	struct decide_context w = when();
+	struct reply r;
+	int before = log_lines();
+
+	CU_ASSERT_EQUAL(txn_mail(c, "<>", NULL, &w, &r), TXN_REFUSE);
+	CU_ASSERT_EQUAL(r.verdict, REPLY_TEMPFAIL);
+	CU_ASSERT_STRING_EQUAL(r.logged, "421 4.7.66");
+	CU_ASSERT_STRING_EQUAL(r.text, "TLS 1.0 and 1.1 are not supported. Please upgrade/update "
+	                               "your client to support TLS 1.2.");
+	CU_ASSERT_FALSE(c->msg.active);
+	CU_ASSERT_EQUAL(log_lines(), before + 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(), "NOQUEUE: client="));
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(), " auth=alice tls=TLSv1 "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(), " from=<> nrcpt=0 rule=auth-legacy action=defer "
+	                                           "mode=enforce selected=- percent=- skipped=- "
+	                                           "reply=\"421 4.7.66\" relay=-"));
+	txn_end(c, NULL); /* the MTA's abort after the refusal */
+	CU_ASSERT_EQUAL(log_lines(), before + 1);
+	conn_free(c);
+}
+
+static void
+test_mail_report_only(void)
+{
+	struct conn_ctx *c = session(policy_mail, "TLSv1.1", NULL);
+	struct decide_context w = when();
+	struct reply r;
+	const struct decision *d;
+
+	CU_ASSERT_EQUAL(txn_mail(c, "<a@b>", NULL, &w, &r), TXN_CONTINUE);
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<x@y>", &w, &r), TXN_CONTINUE);
+	d = txn_final(c);
+	CU_ASSERT_STRING_EQUAL(d->rule_name, "shadow");
+	CU_ASSERT_EQUAL(d->action, ACTION_DEFER);
+	CU_ASSERT_FALSE(d->enforced);
+	txn_end(c, NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(),
+	                              " rule=shadow action=defer mode=report-only "
+	                              "selected=- percent=- skipped=- reply=- relay=-"));
+	conn_free(c);
+}
+
+static void
+test_mail_fast_path(void)
+{
+	struct conn_ctx *c = session(policy_quiet, "TLSv1.3", NULL);
+	struct decide_context w = when();
+	struct reply r;
+	int before = log_lines();
+
+	/* Nothing to do at end of message: accept at MAIL, logged there. */
+	CU_ASSERT_EQUAL(txn_mail(c, "<a@b>", NULL, &w, &r), TXN_ACCEPT);
+	CU_ASSERT_EQUAL(log_lines(), before + 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(), " nrcpt=0 rule=default action=accept "));
+	CU_ASSERT_FALSE(c->msg.active);
+	conn_free(c);
+	/* A subject prefix or a reroute needs end of message. */
+	c = session(policy_quiet, "TLSv1", NULL);
+	CU_ASSERT_EQUAL(txn_mail(c, "<a@b>", NULL, &w, &r), TXN_CONTINUE);
+	txn_end(c, NULL);
+	conn_free(c);
+	c = session(policy_quiet, "TLSv1.1", NULL);
+	CU_ASSERT_EQUAL(txn_mail(c, "<a@b>", NULL, &w, &r), TXN_CONTINUE);
+	CU_ASSERT_EQUAL(txn_reroute_method(c), REROUTE_HEADER);
+	txn_end(c, NULL);
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(), " rule=reroute action=reroute mode=enforce "
+	                                           "selected=- percent=- skipped=- reply=- "
+	                                           "relay=smtp:[127.0.0.1]:2526"));
+	conn_free(c);
+}
+
+static void
+test_internal_failure(void)
+{
+	struct conn_ctx *c = conn_new();
+	struct decide_context w = when();
+	struct reply r;
+
+	CU_ASSERT_EQUAL(txn_mail(c, "<a@b>", "QID1", &w, &r), TXN_REFUSE);
+	CU_ASSERT_EQUAL(r.verdict, REPLY_TEMPFAIL);
+	CU_ASSERT_STRING_EQUAL(r.logged, "451 4.3.0");
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(), "QID1: client=unknown[-] "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(), " rule=- action=- mode=- selected=- percent=- "
+	                                           "skipped=- reply=\"451 4.3.0\" relay=-"));
+	CU_ASSERT_FALSE(c->msg.active);
+	conn_free(c);
+}
+
+static void
+test_headers(void)
+{
+	struct conn_ctx *c = session(policy_mail, "TLSv1.3", NULL);
+	struct decide_context w = when();
+	struct reply r;
+
+	txn_header(c, "X-TLS-Policy", "before MAIL: ignored");
+	txn_mail(c, "<a@b>", NULL, &w, &r);
+	txn_header(c, "x-tls-policy", "forged");
+	txn_header(c, "X-TLS-Policy", "forged again");
+	txn_header(c, "X-TLS-POLICY-REROUTE", "smtp:[evil]:25");
+	txn_header(c, "Subject", "hello");
+	txn_header(c, "Subject", "second subject");
+	txn_header(c, "X-Other", "x");
+	CU_ASSERT_EQUAL(c->msg.foreign_audit, 2);
+	CU_ASSERT_EQUAL(c->msg.foreign_reroute, 1);
+	CU_ASSERT_STRING_EQUAL(c->msg.subject, "hello");
+	txn_end(c, NULL);
+	CU_ASSERT_EQUAL(c->msg.foreign_audit, 0);
+	CU_ASSERT_PTR_NULL(c->msg.subject);
+	conn_free(c);
+}
+
+static void
+test_rcpt_transaction_refusal(void)
+{
+	struct conn_ctx *c = session(policy_rcpt, "TLSv1", "alice");
+	struct decide_context w = when();
+	struct reply r;
+	int before = log_lines();
+
+	/* A recipient rule precedes auth-legacy: nothing is enforced at MAIL. */
+	CU_ASSERT_EQUAL(txn_mail(c, "<a@b>", NULL, &w, &r), TXN_CONTINUE);
+	CU_ASSERT_TRUE(c->msg.pending);
+	CU_ASSERT_EQUAL(log_lines(), before);
+	/* postmaster is exempt. */
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<postmaster@example.org>", &w, &r), TXN_CONTINUE);
+	/* Anyone else: the transaction's own decision, at this RCPT... */
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<bob@example.org>", &w, &r), TXN_REFUSE);
+	CU_ASSERT_STRING_EQUAL(r.logged, "421 4.7.66");
+	CU_ASSERT_EQUAL(log_lines(), before + 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(), " nrcpt=1 rule=auth-legacy action=defer "));
+	/* ... and every later one, logged once. */
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<carol@example.org>", &w, &r), TXN_REFUSE);
+	CU_ASSERT_STRING_EQUAL(r.logged, "421 4.7.66");
+	txn_end(c, NULL);
+	CU_ASSERT_EQUAL(log_lines(), before + 1);
+	conn_free(c);
+}
+
+static void
+test_rcpt_rules(void)
+{
+	struct conn_ctx *c = session(policy_rcpt, NULL, NULL);
+	struct decide_context w = when();
+	const struct decision *d;
+	struct reply r;
+	int before = log_lines();
+
+	CU_ASSERT_EQUAL(txn_mail(c, "<a@b>", NULL, &w, &r), TXN_CONTINUE);
+	/* A recipient rule refuses only its recipient, on its own line. */
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<x@blocked.example>", &w, &r), TXN_REFUSE);
+	CU_ASSERT_EQUAL(r.verdict, REPLY_REJECT);
+	CU_ASSERT_STRING_EQUAL(r.logged, "550 5.7.1");
+	CU_ASSERT_STRING_EQUAL(r.text, "no plaintext here");
+	CU_ASSERT_EQUAL(log_lines(), before + 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(), " nrcpt=0 rule=blocked action=reject "));
+	/* The others are accepted; the earliest deciding rule sets the message's action. */
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<c@other.example>", &w, &r), TXN_CONTINUE);
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<d@print.example>", &w, &r), TXN_CONTINUE);
+	CU_ASSERT_EQUAL(c->msg.nrcpt, 2);
+	d = txn_final(c);
+	CU_ASSERT_STRING_EQUAL(d->rule_name, "printers");
+	CU_ASSERT_EQUAL(d->action, ACTION_TAG);
+	ctx_value_set(&c->msg.queue_id, "QID2");
+	txn_end(c, NULL);
+	CU_ASSERT_EQUAL(log_lines(), before + 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(), "QID2: "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(), " nrcpt=2 rule=printers action=tag "));
+	conn_free(c);
+}
+
+static void
+test_rcpt_all_refused(void)
+{
+	struct conn_ctx *c = session(policy_rcpt, NULL, NULL);
+	struct decide_context w = when();
+	struct reply r;
+	int before = log_lines();
+
+	txn_mail(c, "<a@b>", NULL, &w, &r);
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<x@blocked.example>", &w, &r), TXN_REFUSE);
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<y@blocked.example>", &w, &r), TXN_REFUSE);
+	txn_end(c, NULL); /* abort: no valid recipients */
+	CU_ASSERT_EQUAL(log_lines(), before + 2);
+	conn_free(c);
+}
+
+static void
+test_sendmail_keeps_recipients(void)
+{
+	struct conn_ctx *c = session(policy_mail, "TLSv1.3", NULL);
+	struct decide_context w = when();
+	struct reply r;
+
+	c->mta = MTA_SENDMAIL;
+	CU_ASSERT_EQUAL(txn_reroute_method(c), REROUTE_RECIPIENT_SUFFIX);
+	txn_mail(c, "<a@b>", NULL, &w, &r);
+	txn_rcpt(c, "<one@example.org>", &w, &r);
+	txn_rcpt(c, "<two@example.org>", &w, &r);
+	CU_ASSERT_EQUAL(c->msg.rcpt_count, 2);
+	CU_ASSERT_STRING_EQUAL(c->msg.rcpts[1], "<two@example.org>");
+	txn_end(c, NULL);
+	/* Postfix reroutes by header: nothing kept. */
+	c->mta = MTA_POSTFIX;
+	txn_mail(c, "<a@b>", NULL, &w, &r);
+	txn_rcpt(c, "<one@example.org>", &w, &r);
+	CU_ASSERT_EQUAL(c->msg.rcpt_count, 0);
+	txn_end(c, NULL);
+	conn_free(c);
+}
+
+static void
+test_strip_brackets(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {{"<a@b>", "a@b"}, {"<>", ""}, {" <a@b> ", "a@b"}, {"a@b", "a@b"}, {NULL, ""}};
+	char out[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		txn_strip_brackets(out, sizeof(out), cases[i].in);
+		CU_ASSERT_STRING_EQUAL(out, cases[i].out);
+	}
+}
+
+static const struct fixture_test tests[] = {
+    {"MAIL: accept, log line at the end", test_mail_accept_and_log},
+    {"MAIL: defer refuses and logs", test_mail_defer},
+    {"MAIL: report-only", test_mail_report_only},
+    {"MAIL: fast path", test_mail_fast_path},
+    {"internal failure", test_internal_failure},
+    {"headers: foreign copies and Subject", test_headers},
+    {"RCPT: the transaction's refusal", test_rcpt_transaction_refusal},
+    {"RCPT: recipient rules", test_rcpt_rules},
+    {"RCPT: every recipient refused", test_rcpt_all_refused},
+    {"Sendmail: recipients kept for rerouting", test_sendmail_keeps_recipients},
+    {"envelope addresses", test_strip_brackets},
+    {NULL, NULL},
+};
+
+int
+main(void)
+{
+	char err[256];
+
+	log_path = strdup(fixture_write("txn.log", ""));
+	if (txn_log_open(log_path, err, sizeof(err)) != 0) {
+		printf("%s\n", err);
+		return 2;
+	}
+	return fixture_run("milter transactions", tests);
+}
