@@ -512,10 +512,11 @@ sm_start() {
 
 # _sm_own_pids: every live process running this instance's sendmail binary (children included)
 _sm_own_pids() {
-    local d exe
-    for d in /proc/[0-9]*; do
-        exe=$(readlink "$d/exe" 2>/dev/null) || continue
-        [ "$exe" = "$SM_BIN" ] && e2e_pid_alive "${d#/proc/}" && echo "${d#/proc/}"
+    local f p
+    for f in $(find /proc -mindepth 2 -maxdepth 2 -name exe -lname "$SM_BIN" 2>/dev/null); do
+        p=${f#/proc/}
+        p=${p%/exe}
+        e2e_pid_alive "$p" && echo "$p"
     done
 }
 
