@@ -1,10 +1,14 @@
 # contrib/probe/local.mk -- tlspolicy-probe, a GnuTLS STARTTLS client that
-# scans an SMTP server's TLS versions and sends test messages (installed in bin)
+# scans an SMTP server's TLS versions, sends test messages and generates load
+# (installed in bin)
 bin_PROGRAMS += contrib/probe/tlspolicy-probe
 contrib_probe_tlspolicy_probe_SOURCES = \
 	contrib/probe/main.c contrib/probe/probe.h \
 	contrib/probe/scan.c contrib/probe/scan.h \
 	contrib/probe/send.c contrib/probe/send.h \
+	contrib/probe/load.c contrib/probe/load.h \
+	contrib/probe/tls_mix.c contrib/probe/tls_mix.h \
+	contrib/probe/transaction.c contrib/probe/transaction.h \
 	contrib/probe/message.c contrib/probe/message.h \
 	contrib/probe/outcome.c contrib/probe/outcome.h \
 	contrib/probe/smtp_session.c contrib/probe/smtp_session.h \
@@ -18,6 +22,6 @@ contrib_probe_tlspolicy_probe_SOURCES = \
 	contrib/probe/json_out.c contrib/probe/json_out.h \
 	policy/xalloc.c policy/xalloc.h
 contrib_probe_tlspolicy_probe_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
-contrib_probe_tlspolicy_probe_LDADD = $(GNUTLS_LIBS)
+contrib_probe_tlspolicy_probe_LDADD = $(GNUTLS_LIBS) $(PTHREAD_LIBS)
 dist_man_MANS += contrib/probe/tlspolicy-probe.1
 EXTRA_DIST += tests/e2e/postfix/test_probe.sh

@@ -5,12 +5,15 @@
  * SYNOPSIS
  *	tlspolicy-probe scan HOST[:PORT] [options]
  *	tlspolicy-probe send HOST[:PORT] --tls none|1.0|1.1|1.2|1.3 [options]
+ *	tlspolicy-probe load HOST[:PORT] [--sessions N] [--messages-per-session M]
+ *	    [--total T] [--tls-mix 1.0:1,1.2:2,1.3:1] [options]
  *
  * DESCRIPTION
  *	Parses the command and its options with the table below (each row:
  *	name, value type, where the value goes, which commands take it,
- *	bounds) and runs scan_run() or send_run(). Options may come before
- *	or after HOST[:PORT]; values follow as "--opt value" or "--opt=value".
+ *	bounds) and runs scan_run(), send_run() or load_run(). Options may
+ *	come before or after HOST[:PORT]; values follow as "--opt value" or
+ *	"--opt=value".
  *	See tlspolicy-probe(1).
  *
  * DIAGNOSTICS
@@ -29,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load.h"
 #include "probe.h"
 #include "scan.h"
 #include "send.h"
@@ -40,7 +44,13 @@
 
 #define EXIT_USAGE 1
 
-enum command { CMD_SCAN = 1, CMD_SEND = 2, CMD_BOTH = 3 };
+enum command {
+	CMD_SCAN = 1,
+	CMD_SEND = 2,
+	CMD_LOAD = 4,
+	CMD_MAIL = CMD_SEND | CMD_LOAD, /* commands that send messages */
+	CMD_ALL = CMD_SCAN | CMD_SEND | CMD_LOAD
+};
 
 enum opt_type {
 	OPT_STRING, /* const char * */
@@ -62,24 +72,30 @@ static const struct option_spec {
 } options[] = {
 #define F(field) offsetof(struct probe_opts, field)
     {"--tls", OPT_TLS, F(tls_version), 0, CMD_SEND, 0, 0, "none|1.0|1.1|1.2|1.3"},
-    {"--auth", OPT_STRING, F(auth), 0, CMD_SEND, 0, 0, "USER:PASS"},
-    {"--from", OPT_STRING, F(from), 0, CMD_SEND, 0, 0, "ADDR"},
-    {"--to", OPT_LIST, F(to), F(nto), CMD_SEND, 0, 0, "ADDR (repeatable)"},
-    {"--ehlo-after-tls", OPT_YESNO, F(ehlo_after_tls), 0, CMD_SEND, 0, 0, "yes|no"},
-    {"--header", OPT_LIST, F(header), F(nheader), CMD_SEND, 0, 0, "'Name: value' (repeatable)"},
-    {"--subject", OPT_STRING, F(subject), 0, CMD_SEND, 0, 0, "TEXT"},
-    {"--body-file", OPT_STRING, F(body_file), 0, CMD_SEND, 0, 0, "FILE (- for stdin)"},
+    {"--sessions", OPT_INT, F(sessions), 0, CMD_LOAD, 1, 20000, "N"},
+    {"--messages-per-session", OPT_INT, F(per_session), 0, CMD_LOAD, 1, 1000000, "M"},
+    {"--total", OPT_INT, F(total), 0, CMD_LOAD, 1, 100000000, "T"},
+    {"--tls-mix", OPT_STRING, F(tls_mix), 0, CMD_LOAD, 0, 0, "VERSION:WEIGHT,..."},
+    {"--hold", OPT_INT, F(hold), 0, CMD_LOAD, 0, 3600, "SEC"},
+    {"--size", OPT_INT, F(size), 0, CMD_LOAD, 1, 64 * 1024 * 1024, "BYTES"},
+    {"--auth", OPT_STRING, F(auth), 0, CMD_MAIL, 0, 0, "USER:PASS"},
+    {"--from", OPT_STRING, F(from), 0, CMD_MAIL, 0, 0, "ADDR"},
+    {"--to", OPT_LIST, F(to), F(nto), CMD_MAIL, 0, 0, "ADDR (repeatable)"},
+    {"--ehlo-after-tls", OPT_YESNO, F(ehlo_after_tls), 0, CMD_MAIL, 0, 0, "yes|no"},
+    {"--header", OPT_LIST, F(header), F(nheader), CMD_MAIL, 0, 0, "'Name: value' (repeatable)"},
+    {"--subject", OPT_STRING, F(subject), 0, CMD_MAIL, 0, 0, "TEXT"},
+    {"--body-file", OPT_STRING, F(body_file), 0, CMD_MAIL, 0, 0, "FILE (- for stdin)"},
     {"--count", OPT_INT, F(count), 0, CMD_SEND, 1, 1000000, "N"},
     {"--quiet", OPT_FLAG, F(quiet), 0, CMD_SEND, 0, 0, NULL},
     {"--verbose", OPT_FLAG, F(verbose), 0, CMD_SCAN, 0, 0, NULL},
-    {"--source", OPT_STRING, F(source), 0, CMD_BOTH, 0, 0, "ADDR"},
-    {"--ehlo", OPT_STRING, F(ehlo), 0, CMD_BOTH, 0, 0, "NAME"},
-    {"--cafile", OPT_STRING, F(cafile), 0, CMD_BOTH, 0, 0, "FILE"},
-    {"--client-cert", OPT_STRING, F(client_cert), 0, CMD_BOTH, 0, 0, "FILE"},
-    {"--client-key", OPT_STRING, F(client_key), 0, CMD_BOTH, 0, 0, "FILE"},
-    {"--cipher", OPT_STRING, F(cipher), 0, CMD_BOTH, 0, 0, "GNUTLS-PRIORITY-EXTRA"},
-    {"--timeout", OPT_INT, F(timeout), 0, CMD_BOTH, 1, 3600, "SEC"},
-    {"--json", OPT_FLAG, F(json), 0, CMD_BOTH, 0, 0, NULL},
+    {"--source", OPT_STRING, F(source), 0, CMD_ALL, 0, 0, "ADDR"},
+    {"--ehlo", OPT_STRING, F(ehlo), 0, CMD_ALL, 0, 0, "NAME"},
+    {"--cafile", OPT_STRING, F(cafile), 0, CMD_ALL, 0, 0, "FILE"},
+    {"--client-cert", OPT_STRING, F(client_cert), 0, CMD_ALL, 0, 0, "FILE"},
+    {"--client-key", OPT_STRING, F(client_key), 0, CMD_ALL, 0, 0, "FILE"},
+    {"--cipher", OPT_STRING, F(cipher), 0, CMD_ALL, 0, 0, "GNUTLS-PRIORITY-EXTRA"},
+    {"--timeout", OPT_INT, F(timeout), 0, CMD_ALL, 1, 3600, "SEC"},
+    {"--json", OPT_FLAG, F(json), 0, CMD_ALL, 0, 0, NULL},
 #undef F
 };
 
@@ -92,6 +108,7 @@ static const struct command_spec {
 } commands[] = {
     {"scan", CMD_SCAN, scan_run},
     {"send", CMD_SEND, send_run},
+    {"load", CMD_LOAD, load_run},
 };
 
 static void
@@ -99,9 +116,13 @@ usage(FILE *fp)
 {
 	size_t i, c;
 
-	fprintf(fp, "usage: tlspolicy-probe scan HOST[:PORT] [options]\n"
-	            "       tlspolicy-probe send HOST[:PORT] --tls none|1.0|1.1|1.2|1.3 [options]\n"
-	            "       tlspolicy-probe --version\n");
+	fprintf(
+	    fp,
+	    "usage: tlspolicy-probe scan HOST[:PORT] [options]\n"
+	    "       tlspolicy-probe send HOST[:PORT] --tls none|1.0|1.1|1.2|1.3 [options]\n"
+	    "       tlspolicy-probe load HOST[:PORT] [--sessions N] [--messages-per-session M]\n"
+	    "                       [--total T] [--tls-mix 1.0:1,1.2:2,1.3:1] [options]\n"
+	    "       tlspolicy-probe --version\n");
 	for (c = 0; c < sizeof(commands) / sizeof(commands[0]); c++) {
 		fprintf(fp, "%s options:\n", commands[c].name);
 		for (i = 0; i < NOPTIONS; i++)
@@ -287,6 +308,11 @@ main(int argc, char **argv)
 	o.timeout = 30;
 	o.count = 1;
 	o.ehlo_after_tls = true;
+	o.sessions = 10;
+	o.per_session = 1;
+	o.total = 100;
+	o.tls_mix = "1.2";
+	o.hold = -1;
 	if (argc < 2) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -307,5 +333,5 @@ main(int argc, char **argv)
 		check_opts(&o, commands[c].cmd);
 		return commands[c].run(&o);
 	}
-	die_usage("unknown command \"%s\": expected scan or send", argv[1]);
+	die_usage("unknown command \"%s\": expected scan, send or load", argv[1]);
 }

@@ -9,8 +9,8 @@
  *
  * DESCRIPTION
  *	One struct holds every command-line setting; main.c fills it from
- *	its option table and hands it, read-only, to scan_run() or
- *	send_run(). Strings point into argv or into memory owned by main.c.
+ *	its option table and hands it, read-only, to scan_run(), send_run()
+ *	or load_run(). Strings point into argv or into memory owned by main.c.
  */
 #ifndef PROBE_H
 #define PROBE_H
@@ -43,6 +43,12 @@ struct probe_opts {
 	bool json;               /* one JSON object instead of text */
 	bool quiet;              /* text: only the final line */
 	bool verbose;            /* scan: dialogues to standard error */
+	int sessions;            /* load: sessions open at a time */
+	int per_session;         /* load: messages per session */
+	int total;               /* load: messages in all */
+	const char *tls_mix;     /* load: "1.0:1,1.2:2,1.3:1" */
+	int hold;                /* load: seconds to hold at RCPT, -1 for none */
+	int size;                /* load: message body bytes, 0 for the default body */
 };
 
 #endif

@@ -19,6 +19,7 @@
 #include "send.h"
 #include "smtp_session.h"
 #include "tls_session.h"
+#include "transaction.h"
 #include "transcript.h"
 
 #define DEFAULT_RCPT "postmaster"
@@ -115,48 +116,6 @@ send_session(struct send_ctx *x)
 	return false;
 }
 
-/* One command of the transaction; false with x->out set unless the reply is expect. */
-static bool
-transaction_step(struct send_ctx *x, const char *stage, const char *line, int expect)
-{
-	x->s.stage = stage;
-	if (smtp_command(&x->s.conn, &x->s.reply, line, NULL) < 0) {
-		outcome_failed(&x->out, stage, x->s.conn.err);
-		return false;
-	}
-	if (x->s.reply.code / 100 == expect / 100)
-		return true;
-	outcome_from_reply(&x->out, stage, &x->s.reply);
-	return false;
-}
-
-/* RCPT for each recipient; false with x->out set when none was accepted. */
-static bool
-send_recipients(struct send_ctx *x)
-{
-	struct smtp_reply decisive;
-	char line[600];
-	int i, ok = 0;
-
-	decisive.code = 0;
-	for (i = 0; i < x->nto; i++) {
-		snprintf(line, sizeof(line), "RCPT TO:<%s>", x->to[i]);
-		if (transaction_step(x, "RCPT", line, 250)) {
-			ok++;
-			continue;
-		}
-		if (x->out.kind == OUTCOME_FAILED || x->s.reply.code == 421)
-			return false;
-		/* The first 4xx decides; without one, the last 5xx. */
-		if (decisive.code == 0 || decisive.code >= 500)
-			decisive = x->s.reply;
-	}
-	if (ok > 0)
-		return true;
-	outcome_from_reply(&x->out, "RCPT", &decisive);
-	return false;
-}
-
 static void
 describe_tls(const struct send_ctx *x, char *buf, size_t size)
 {
@@ -167,14 +126,12 @@ describe_tls(const struct send_ctx *x, char *buf, size_t size)
 		snprintf(buf, size, "none");
 }
 
-/* The message after DATA, and the reply to its end. */
+/* One transaction: MAIL, RCPT..., DATA, message; the result goes to x->out. */
 static void
-send_content(struct send_ctx *x, int seq)
+send_message(struct send_ctx *x, int seq)
 {
 	struct message_spec m;
 	char tls[200];
-	char *text;
-	size_t len;
 
 	describe_tls(x, tls, sizeof(tls));
 	memset(&m, 0, sizeof(m));
@@ -189,31 +146,7 @@ send_content(struct send_ctx *x, int seq)
 	m.tls = tls;
 	m.tls_label = tls_version_label(x->o->tls_version);
 	m.seq = seq;
-	text = message_build(&m, &len);
-	transcript_add(&x->tr, x->tls_up ? TR_SEND_TLS : TR_SEND, "<message %d: %zu bytes>", seq,
-	               len);
-	x->s.stage = "EOM";
-	if (smtp_send_data(&x->s.conn, text, len) < 0 && x->s.conn.timed_out)
-		outcome_failed(&x->out, "EOM", x->s.conn.err);
-	else if (smtp_read_reply(&x->s.conn, &x->s.reply) < 0)
-		outcome_failed(&x->out, "EOM", x->s.conn.err);
-	else
-		outcome_from_reply(&x->out, "EOM", &x->s.reply);
-	free(text);
-}
-
-/* One transaction: MAIL, RCPT..., DATA, message; the result goes to x->out. */
-static void
-send_message(struct send_ctx *x, int seq)
-{
-	char line[600];
-
-	snprintf(line, sizeof(line), "MAIL FROM:<%s>", x->from);
-	if (!transaction_step(x, "MAIL", line, 250) || !send_recipients(x) ||
-	    !transaction_step(x, "DATA", "DATA", 354))
-		return;
-	send_content(x, seq);
-	if (x->out.kind == OUTCOME_ACCEPTED)
+	if (transaction_envelope(&x->s, &m, &x->out) && transaction_content(&x->s, &m, &x->out))
 		x->accepted++;
 }
 
