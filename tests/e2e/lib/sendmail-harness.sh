@@ -25,7 +25,8 @@
 #   root/                    the unpacked sendmail-bin, sendmail-base, sendmail-cf and libwrap0 (the binary's
 #                            setgid bit removed, else ld.so ignores LD_LIBRARY_PATH/LD_PRELOAD); our
 #                            contrib/sendmail/hack/tlspolicy_legacy.m4 is copied into its cf/hack/
-#   etc/sendmail.mc .cf      the main configuration (m4 output); etc/legacy.mc .cf the quarantine runner's
+#   etc/sendmail.mc .cf      the main configuration (m4 output); etc/legacy.mc .cf the quarantine runner's,
+#                            derived from sendmail.mc by contrib/sendmail/legacy-runner.sh mc
 #   etc/milters.m4           the INPUT_MAIL_FILTER lines (sm_set_milter rewrites it)
 #   etc/hosts, etc/sasl2/    bind-mounted on /etc/hosts and /usr/lib/sasl2 inside the namespace
 #   etc/sasldb2              Cyrus SASL users (PLAIN LOGIN): alice/secret123, bob/secret456
@@ -63,7 +64,8 @@
 #   sm_rebuild_cf             regenerate both .cf files from the .mc files (after editing them)
 #   sm_exec ARGS...           run the instance's sendmail with -C SM_CF in the namespace (e.g. sm_exec -bt)
 #   sm_ns CMD...              run CMD in the instance's namespace (hostname, /etc/hosts, sasl2, logshim)
-#   sm_legacy_runner start|stop|status   the quarantine queue runner: sendmail -C legacy.cf -qQREASON -qpINT
+#   sm_legacy_runner start|stop|status   the quarantine queue runner (contrib/sendmail/legacy-runner.sh run:
+#                             sendmail -C legacy.cf -qQREASON -qpINTERVAL)
 #   sm_flush                  one queue run now (sendmail -q; quarantined jobs are skipped)
 #   sm_queue_ids / sm_quarantine_ids     ids of queued (qf) / quarantined (hf) jobs
 #   sm_quarantine_reason ID   the reason stored in the job (its "q" line)
@@ -79,7 +81,7 @@
 #   contrib/sendmail/sendmail.mc.snippet, the default | stock: Debian's cf defaults | none: empty lists, so
 #   only smfi_setsymlist delivers macros), SM_MILTER_FLAGS (F=, default T: tempfail when the milter is
 #   down), SM_MILTER_TIMEOUTS (T=, default C:10s;S:30s;R:30s;E:60s), SM_MILTER_LOG_LEVEL (6),
-#   SM_MC_EXTRA (extra .mc lines, added to both .mc files before MAILER()), SM_LEGACY_INTERVAL (runner -qp
+#   SM_MC_EXTRA (extra .mc lines, added before MAILER(); the legacy .mc inherits them), SM_LEGACY_INTERVAL (runner -qp
 #   interval, default 1s), SM_QUEUE_INTERVAL (daemon -q, default 1m), KEEP_WORK=1.
 # Needs: root, bash, apt-get (download only) + dpkg, m4, gcc, openssl, saslpasswd2 (sasl2-bin),
 #   unshare/mount (util-linux), python3, ss (iproute2); /usr/lib/sasl2 must exist (libsasl2-modules-db).
@@ -250,11 +252,10 @@ _sm_macro_lines() {
     esac
 }
 
-# _sm_write_mc ROLE: ROLE main (the daemon) or legacy (the quarantine runner: every address to the
-# legacy sink, own pid file, no milter)
+# _sm_write_mc: the main .mc, then the legacy runner's .mc derived from it by contrib/sendmail/legacy-runner.sh
+# (own pid file, every address to the legacy sink)
 _sm_write_mc() {
-    local role=$1 out pidfile cf=$SM_ROOT/usr/share/sendmail/cf d
-    if [ "$role" = main ]; then out=$SM_MC; pidfile=sendmail.pid; else out=$SM_DIR/etc/legacy.mc; pidfile=legacy.pid; fi
+    local role=main out=$SM_MC pidfile=sendmail.pid cf=$SM_ROOT/usr/share/sendmail/cf d
     {
         cat <<EOF
 divert(-1)
@@ -307,10 +308,8 @@ FEATURE(\`nocanonify')dnl
 FEATURE(\`accept_unresolvable_domains')dnl
 FEATURE(\`accept_unqualified_senders')dnl
 EOF
-        if [ "$role" = main ]; then
-            _sm_macro_lines || return 1
-            echo "include(\`$SM_DIR/etc/milters.m4')dnl"
-        fi
+        _sm_macro_lines || return 1
+        echo "include(\`$SM_DIR/etc/milters.m4')dnl"
         for d in mx:$SM_PORT_MX:A submission:$SM_PORT_SUBMISSION: legacy:$SM_PORT_LEGACY:A; do
             IFS=: read -r name port mods <<< "$d"
             printf "DAEMON_OPTIONS(\`Family=inet, Name=%s-in, Addr=127.0.0.1, Port=%s%s')dnl\n" \
@@ -325,17 +324,16 @@ define(\`SMART_HOST', \`relay:[127.0.0.1]')dnl
 define(\`RELAY_MAILER_ARGS', \`TCP \$h $SM_PORT_SINK_MAIN')dnl
 define(\`ESMTP_MAILER_ARGS', \`TCP \$h $SM_PORT_SINK_MAIN')dnl
 EOF
-        if [ "$role" = main ]; then
-            echo "HACK(\`tlspolicy_legacy', \`[127.0.0.1]', \`$SM_PORT_SINK_LEGACY', \`$SM_LEGACY_SUFFIX')dnl"
-        else
-            echo "HACK(\`tlspolicy_legacy', \`[127.0.0.1]', \`$SM_PORT_SINK_LEGACY', \`*')dnl"
-        fi
+        echo "HACK(\`tlspolicy_legacy', \`[127.0.0.1]', \`$SM_PORT_SINK_LEGACY', \`$SM_LEGACY_SUFFIX')dnl"
         [ -n "${SM_MC_EXTRA:-}" ] && printf 'dnl SM_MC_EXTRA\n%s\n' "$SM_MC_EXTRA"
         cat <<EOF
 MAILER(\`local')dnl
 MAILER(\`smtp')dnl
 EOF
-    } > "$out.new" && mv "$out.new" "$out"
+    } > "$out.new" && mv "$out.new" "$out" || return 1
+    "$_SM_SRC_DIR/contrib/sendmail/legacy-runner.sh" mc -p "$SM_DIR/run/legacy.pid" "$SM_MC" '[127.0.0.1]' \
+        "$SM_PORT_SINK_LEGACY" > "$SM_DIR/etc/legacy.mc.new" && mv "$SM_DIR/etc/legacy.mc.new" "$SM_DIR/etc/legacy.mc" ||
+        { _sm_die "legacy-runner.sh mc failed"; return 1; }
 }
 
 sm_rebuild_cf() {
@@ -432,8 +430,7 @@ EOF
     chmod 600 "$SM_DIR/etc/sasldb2"
 
     _sm_write_milters "$HARNESS_MILTER" || return 1
-    _sm_write_mc main || return 1
-    _sm_write_mc legacy || return 1
+    _sm_write_mc || return 1
     sm_rebuild_cf || return 1
     sm_exec -bi > "$SM_DIR/log/newaliases.out" 2>&1 || { cat "$SM_DIR/log/newaliases.out" >&2;
         _sm_die "newaliases failed"; return 1; }
@@ -562,9 +559,11 @@ sm_legacy_runner() {
         pid=$(_sm_pidfile_pid "$pf") && return 0
         rm -f "$pf"
         _sm_ns_argv
-        # -qp forks: the persistent runner's PID is in its pid file
-        ( exec "${_SM_NS[@]}" "$SM_BIN" -C "$SM_LEGACY_CF" -qQ"$SM_QUARANTINE_REASON" \
-            -qp"${SM_LEGACY_INTERVAL:-1s}" ) < /dev/null >> "$SM_DIR/log/legacy-runner.out" 2>&1
+        # contrib/sendmail/legacy-runner.sh run: sendmail -C legacy.cf -qQREASON -qpINTERVAL, which forks:
+        # the persistent runner's PID is in its pid file
+        ( exec "${_SM_NS[@]}" /bin/sh "$_SM_SRC_DIR/contrib/sendmail/legacy-runner.sh" run -C "$SM_LEGACY_CF" \
+            -r "$SM_QUARANTINE_REASON" -i "${SM_LEGACY_INTERVAL:-1s}" -s "$SM_BIN" ) \
+            < /dev/null >> "$SM_DIR/log/legacy-runner.out" 2>&1
         wait_for "_sm_pidfile_pid '$pf'" 10 || { _sm_die "the legacy runner did not start"; return 1; }
         pid=$(_sm_pidfile_pid "$pf")
         e2e_track "$pid" legacy-runner "$SM_DIR/pids"
@@ -585,7 +584,7 @@ sm_legacy_runner() {
 sm_set_milter() {
     HARNESS_MILTER=$1
     _sm_write_milters "$1" || return 1
-    _sm_write_mc main || return 1
+    _sm_write_mc || return 1
     sm_rebuild_cf || return 1
     _sm_write_env
     if sm_running; then sm_restart; fi

@@ -53,8 +53,8 @@ probe_send() {
     LAST=$(printf '%s\n' "$OUT" | tail -n 1)
 }
 show() { t_note "$OUT"; }
-# delivered DIR RCPT: the .eml in DIR for the envelope recipient RCPT (waits up to 10 s)
-delivered() { sm_wait_sink_grep "$1" "^X-Sink-Envelope-To: <$2>" 10 | head -n 1; }
+# delivered DIR RCPT: the .eml in DIR for the envelope recipient RCPT (waits up to 20 s)
+delivered() { sm_wait_sink_grep "$1" "^X-Sink-Envelope-To: <$2>" 20 | head -n 1; }
 # received FILE: Sendmail's Received header, unfolded
 received() { awk '/^Received:/{r=1; printf "%s", $0; next} r&&/^[ \t]/{printf "%s", $0; next} r{exit}' "$1"; }
 
@@ -227,6 +227,34 @@ bt=$(printf '3,0 bob@example.com%s\n3,0 bob@example.com\n' "$SM_LEGACY_SUFFIX" |
 assert_match "parse +returns: \\\$# legacy \\\$@ \[ 127 \. 0 \. 0 \. 1 \] \\\$: bob < @ example \. com \. >" "$bt" "-bt" &&
 assert_match "parse +returns: \\\$# relay \\\$@ \[ 127 \. 0 \. 0 \. 1 \] \\\$: bob < @ example \. com \. >" "$bt" \
     "-bt (unmarked)" && t_end || t_note "$bt"
+
+t_begin "contrib/sendmail/sendmail.mc.snippet builds with Sendmail's cf: milter, macro lists, legacy route"
+cfd=$SM_ROOT/usr/share/sendmail/cf
+{ printf "include(\`%s/m4/cf.m4')dnl\nOSTYPE(\`linux')dnl\n" "$cfd"
+  cat "$_SM_SRC_DIR/contrib/sendmail/sendmail.mc.snippet"
+  printf "MAILER(\`local')dnl\nMAILER(\`smtp')dnl\n"; } > "$E2E_WORK/snippet.mc"
+if m4 -D_CF_DIR_="$cfd/" "$E2E_WORK/snippet.mc" > "$E2E_WORK/snippet.cf" 2> "$E2E_WORK/snippet.err" &&
+   [ ! -s "$E2E_WORK/snippet.err" ]; then
+    scf=$E2E_WORK/snippet.cf
+    assert_file_contains "$scf" '^Xtlspolicy, S=inet:8895@127\.0\.0\.1, F=T, T=S:30s;R:60s;E:5m$' &&
+    assert_file_contains "$scf" '^O Milter\.macros\.connect=j, _, v, \{daemon_name\}.*\{client_addr\}, \{client_name\}' &&
+    assert_file_contains "$scf" '^O Milter\.macros\.envfrom=i, .*\{tls_version\}.*\{verify\}$' &&
+    assert_file_contains "$scf" '^R\$\* < @ \$\+ \.LEGACY-TLS > \$\*	\$#legacy \$@ \[legacy-relay\.example\.net\] \$: \$1 < @ \$2 > \$3$' &&
+    assert_file_contains "$scf" '^CPLEGACY-TLS$' && assert_file_contains "$scf" '^		A=TCP \$h 25$' &&
+    bt=$(echo '3,0 bob@example.com.LEGACY-TLS' | sm_ns "$SM_BIN" -C "$scf" -bt 2>&1) &&
+    assert_match 'parse +returns: \$# legacy \$@ \[ legacy-relay \. example \. net \] \$: bob < @ example \. com \. >' "$bt" "-bt" &&
+    t_end || t_note "${bt:-}"
+else
+    t_fail "m4 failed"; t_note "$(cat "$E2E_WORK/snippet.err")"
+fi
+
+t_begin "legacy.cf (contrib/sendmail/legacy-runner.sh mc): every address -> legacy mailer; own pid file"
+bt=$(printf '3,0 bob@example.com\n3,0 bob@example.com%s\n' "$SM_LEGACY_SUFFIX" | sm_ns "$SM_BIN" -C "$SM_LEGACY_CF" -bt 2>&1)
+assert_eq 2 "$(grep -c 'parse *returns: \$# legacy \$@ \[ 127 \. 0 \. 0 \. 1 \] \$: bob < @ example \. com \. >' <<< "$bt")" \
+    "addresses routed to legacy" &&
+assert_match "^O PidFile=$SM_DIR/run/legacy\.pid\$" "$(grep '^O PidFile' "$SM_LEGACY_CF")" "PidFile" &&
+assert_match "^A=TCP \\\$h $SM_PORT_SINK_LEGACY\$" "$(grep -A2 '^Mlegacy' "$SM_LEGACY_CF" | grep -o 'A=TCP.*')" "mailer" &&
+t_end || t_note "$bt"
 
 t_begin "RCPT user@example.com$SM_LEGACY_SUFFIX goes to the legacy sink as user@example.com, ORCPT kept"
 send --port "$SM_PORT" --tls 1.0 --to "marked@example.com$SM_LEGACY_SUFFIX" --rcpt-param 'ORCPT=rfc822;marked@example.com'
@@ -405,6 +433,9 @@ send --port "$SM_PORT" --tls 1.0 --to dave@example.com --to erin@example.net --h
 qid=$(sm_queue_id "$OUT")
 if assert_eq 0 "$RC" "exit code" && assert_match '^[0-9A-Za-z]{14}$' "$qid" "queue id"; then
     wait_for "sm_quarantine_ids | grep -qx '$qid'" 5 || t_fail "$qid not quarantined: $(ls "$SM_QUEUE")"
+    lst=$(sm_ns /bin/sh "$_SM_SRC_DIR/contrib/sendmail/legacy-runner.sh" list -C "$SM_CF" -s "$SM_BIN" 2>&1)
+    assert_match "$qid.*QUARANTINE: $SM_QUARANTINE_REASON rule=legacy-auth" "$(tr -s ' \n' '  ' <<< "$lst")" \
+        "legacy-runner.sh list" || t_note "$lst"
     assert_eq "$SM_QUARANTINE_REASON rule=legacy-auth" "$(sm_quarantine_reason "$qid")" "reason" &&
     sm_assert_log "$qid: milter=m1, quarantine=$SM_QUARANTINE_REASON rule=legacy-auth" &&
     sm_flush && sleep 0.5 &&
@@ -431,7 +462,7 @@ fi
 t_begin "the running legacy runner picks up the next quarantined message within seconds"
 send --port "$SM_PORT" --tls 1.1 --to frank@example.com --header 'X-E2E: quarantine-2'
 assert_eq 0 "$RC" "exit code" || show
-f=$(sm_wait_sink_grep "$SM_SINK_LEGACY" '^X-E2E: quarantine-2' 10 | head -n 1)
+f=$(sm_wait_sink_grep "$SM_SINK_LEGACY" '^X-E2E: quarantine-2' 20 | head -n 1)
 [ -n "$f" ] && assert_file_contains "$f" '^X-Sink-Envelope-To: <frank@example\.com>$' && t_end ||
     t_fail "not delivered by the runner"
 milter_stop
