@@ -55,4 +55,5 @@ tests_unit_test_milter_txn_SOURCES = tests/unit/test_milter_txn.c
 tests_unit_test_milter_txn_CFLAGS = $(MILTER_UNIT_FLAGS)
 tests_unit_test_milter_txn_LDADD = $(MILTER_UNIT_LIBS)
 
-EXTRA_DIST += contrib/postfix contrib/policies
+EXTRA_DIST += contrib/postfix contrib/policies \
+	tests/e2e/postfix/test_milter.sh tests/e2e/postfix/policies

@@ -18,6 +18,7 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +64,8 @@ check_policy(const char *path)
 		policy_errors_free(&errors);
 		return EXIT_USAGE;
 	}
-	printf("%s: OK (%zu rules)\n", path, policy_rule_count(p));
+	printf("%s: OK (%zu rule%s)\n", path, policy_rule_count(p),
+	       policy_rule_count(p) == 1 ? "" : "s");
 	policy_free(p);
 	policy_errors_free(&errors);
 	return EXIT_OK;
@@ -148,8 +150,10 @@ prepare(const struct options *o, struct run_as *who, int *have_who)
 	}
 	if (o->debug)
 		smfi_setdbg(1);
+	errno = 0;
 	if (smfi_opensocket(true) != MI_SUCCESS) {
-		snprintf(err, sizeof(err), "cannot open socket %s", o->socket);
+		snprintf(err, sizeof(err), "cannot open socket %s%s%s", o->socket,
+		         errno ? ": " : "", errno ? strerror(errno) : "");
 		goto fail;
 	}
 	if (listen_socket_setup(o->socket, o->socket_mode, *have_who ? who : NULL, err,
