@@ -21,6 +21,7 @@
  */
 #include "config.h"
 
+#include <stdatomic.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
@@ -54,7 +55,7 @@ static const struct {
 	(SMFIF_ADDHDRS | SMFIF_CHGHDRS | SMFIF_QUARANTINE | SMFIF_ADDRCPT | SMFIF_ADDRCPT_PAR |    \
 	 SMFIF_DELRCPT)
 
-static int symlist_warned;
+static atomic_flag symlist_warned = ATOMIC_FLAG_INIT;
 
 static struct conn_ctx *
 conn_of(SMFICTX *ctx)
@@ -97,7 +98,7 @@ negotiate_macros(SMFICTX *ctx, struct conn_ctx *conn, unsigned long offered)
 	size_t i;
 
 	if (!(offered & SMFIF_SETSYMLIST)) {
-		if (!symlist_warned++)
+		if (!atomic_flag_test_and_set(&symlist_warned))
 			msg_warn(
 			    "the MTA does not offer smfi_setsymlist; configure its milter macro "
 			    "lists as milter-tlspolicy(8) shows");

@@ -22,11 +22,11 @@
 
 #define QUARANTINE_REASON_MAX 200
 
-/* Is action granted by the MTA? Log once per message when not. */
+/* Did the MTA grant every action bit asked for? Logged when not. */
 static int
 granted(const struct conn_ctx *conn, unsigned long action, const char *what)
 {
-	if (conn->actions & action)
+	if ((conn->actions & action) == action)
 		return 1;
 	msg_warn("the MTA did not allow %s at negotiation", what);
 	return 0;

@@ -165,18 +165,18 @@ fail:
 	return EXIT_RUNTIME;
 }
 
-/* Detach, pid file, privileges. */
+/* Detach, pid file, privileges; errors still reach the terminal. */
 static int
 become_daemon(const struct options *o, const struct run_as *who, int have_who)
 {
 	char err[512];
+	int ready_fd = -1;
 
 	if (!o->foreground) {
 		if (strcmp(o->log_dest, "stderr") == 0)
 			msg_warn("-L stderr without -f: the log lines go to /dev/null");
-		if (process_daemonize(err, sizeof(err)) != 0)
+		if (process_daemonize(&ready_fd, err, sizeof(err)) != 0)
 			goto fail;
-		msg_to_syslog(); /* stderr is /dev/null now, -d included */
 	}
 	if (o->pidfile != NULL && process_write_pidfile(o->pidfile, err, sizeof(err)) != 0)
 		goto fail;
@@ -184,6 +184,10 @@ become_daemon(const struct options *o, const struct run_as *who, int have_who)
 		goto fail;
 	if (!have_who && geteuid() == 0)
 		msg_warn("running as root; use -u to drop privileges");
+	if (!o->foreground) {
+		process_detached(ready_fd);
+		msg_to_syslog(); /* stderr is /dev/null now, -d included */
+	}
 	return EXIT_OK;
 fail:
 	msg_error("%s", err);
@@ -196,7 +200,7 @@ run(const struct options *o)
 	pthread_t milter;
 	enum signals_exit why;
 
-	if (signals_block() != 0 || signals_start_worker() != 0) {
+	if (signals_start_worker() != 0) {
 		msg_error("cannot set up signal handling");
 		return EXIT_RUNTIME;
 	}
@@ -248,6 +252,11 @@ main(int argc, char **argv)
 	if (o.explain != NULL)
 		return explain(o.policy_path, o.explain);
 	msg_init(1, o.debug);
+	/* From here on SIGHUP and friends wait for the main loop instead of killing us. */
+	if (signals_block() != 0) {
+		msg_error("cannot block signals");
+		return EXIT_RUNTIME;
+	}
 	if ((status = prepare(&o, &who, &have_who)) != EXIT_OK ||
 	    (status = become_daemon(&o, &who, have_who)) != EXIT_OK)
 		return status;

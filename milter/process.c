@@ -51,32 +51,56 @@ process_lookup_user(const char *spec, struct run_as *who, char *err, size_t errl
 	return 0;
 }
 
-int
-process_daemonize(char *err, size_t errlen)
+/* The parent: wait for the child's word, exit with it. */
+static void
+parent_wait(int ready_fd)
 {
-	pid_t pid;
-	int fd;
+	char status = 2;
 
-	if ((pid = fork()) < 0) {
-		snprintf(err, errlen, "fork: %s", strerror(errno));
+	if (read(ready_fd, &status, 1) != 1)
+		status = 2; /* the child exited before it was ready */
+	_exit(status);      /* no atexit handlers: they belong to the child now */
+}
+
+int
+process_daemonize(int *ready_fd, char *err, size_t errlen)
+{
+	int pipefd[2];
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) != 0 || (pid = fork()) < 0) {
+		snprintf(err, errlen, "cannot fork: %s", strerror(errno));
 		return -1;
 	}
-	if (pid > 0)
-		_exit(0); /* no atexit handlers: they belong to the child now */
-	if (setsid() < 0) {
-		snprintf(err, errlen, "setsid: %s", strerror(errno));
-		return -1;
+	if (pid > 0) {
+		close(pipefd[1]);
+		parent_wait(pipefd[0]);
 	}
-	if (chdir("/") != 0 || (fd = open("/dev/null", O_RDWR)) < 0) {
+	close(pipefd[0]);
+	*ready_fd = pipefd[1];
+	if (setsid() < 0 || chdir("/") != 0) {
 		snprintf(err, errlen, "cannot detach: %s", strerror(errno));
 		return -1;
 	}
-	dup2(fd, STDIN_FILENO);
-	dup2(fd, STDOUT_FILENO);
-	dup2(fd, STDERR_FILENO);
-	if (fd > STDERR_FILENO)
-		close(fd);
 	return 0;
+}
+
+void
+process_detached(int ready_fd)
+{
+	char ok = 0;
+	int fd;
+
+	if ((fd = open("/dev/null", O_RDWR)) >= 0) {
+		dup2(fd, STDIN_FILENO);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+	if (write(ready_fd, &ok, 1) != 1)
+		return;
+	close(ready_fd);
 }
 
 int

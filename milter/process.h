@@ -3,7 +3,8 @@
  *
  * SYNOPSIS
  *	int process_lookup_user(const char *spec, struct run_as *who, char *err, size_t errlen);
- *	int process_daemonize(char *err, size_t errlen);
+ *	int process_daemonize(int *ready_fd, char *err, size_t errlen);
+ *	void process_detached(int ready_fd);
  *	int process_write_pidfile(const char *path, char *err, size_t errlen);
  *	void process_remove_pidfile(const char *path);
  *	int process_drop_privileges(const struct run_as *who, char *err, size_t errlen);
@@ -13,10 +14,14 @@
  *	defaults to the user's primary group. It must run before the daemon
  *	drops privileges or chowns its socket.
  *
- *	process_daemonize() forks (the parent exits 0), starts a new session,
- *	changes to "/" and points standard input, output and error at
- *	/dev/null. Call it after everything that can fail at start-up has
- *	been reported on the terminal, and before any thread starts.
+ *	process_daemonize() forks, starts a new session and changes to "/".
+ *	The parent waits until the child calls process_detached() and then
+ *	exits 0, or exits 2 when the child exits first (after reporting its
+ *	error on the terminal): so "milter-tlspolicy && next" and init
+ *	systems that wait for the parent see a daemon that is ready (pid
+ *	file written, privileges dropped). process_detached() points standard
+ *	input, output and error at /dev/null and releases the parent. Call
+ *	process_daemonize() before any thread starts.
  *
  *	process_write_pidfile() writes the pid and a newline;
  *	process_remove_pidfile() removes it at a clean exit (quietly failing
@@ -40,7 +45,8 @@ struct run_as {
 };
 
 int process_lookup_user(const char *spec, struct run_as *who, char *err, size_t errlen);
-int process_daemonize(char *err, size_t errlen);
+int process_daemonize(int *ready_fd, char *err, size_t errlen);
+void process_detached(int ready_fd);
 int process_write_pidfile(const char *path, char *err, size_t errlen);
 void process_remove_pidfile(const char *path);
 int process_drop_privileges(const struct run_as *who, char *err, size_t errlen);

@@ -95,6 +95,7 @@ worker_main(void *unused)
 int
 signals_start_worker(void)
 {
+	main_thread = pthread_self(); /* again: this may be the child of a fork */
 	return pthread_create(&worker, NULL, worker_main, NULL) == 0 ? 0 : -1;
 }
 

@@ -35,6 +35,7 @@ int signals_libmilter_parked(void);
  *	(SIGNALS_STOP) or when signals_milter_ended() reports that
  *	smfi_main() returned (SIGNALS_MILTER_ENDED).
  *
+ *	signals_start_worker() must run in the main thread (after a fork).
  *	signals_stop_worker() ends the worker thread after its current job.
  */
 #ifndef SIGNALS_H

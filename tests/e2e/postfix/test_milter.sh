@@ -431,11 +431,14 @@ milter_stop
 assert_eq 0 "$STOP_RC" "exit status after the restart"
 t_end
 
-t_begin "daemon mode: detaches, pid file, SIGTERM removes it"
+t_begin "daemon mode: detaches when ready, pid file, SIGTERM removes it"
+out=$("$MILTER" -c "$MAIN" -p "inet:$MPORT@127.0.0.1" -L "$TXN_LOG" -P "$E2E_WORK/no/such/dir.pid" 2>&1)
+assert_eq 2 $? "a failure after the fork still reaches the caller"
+assert_match "error: cannot write pid file $E2E_WORK/no/such/dir.pid" "$out" "and the terminal"
 rm -f "$E2E_WORK/d.pid"
 "$MILTER" -c "$MAIN" -p "inet:$MPORT@127.0.0.1" -L "$TXN_LOG" -P "$E2E_WORK/d.pid"
 assert_eq 0 $? "parent exits 0"
-wait_for "[ -s '$E2E_WORK/d.pid' ]" 10 || t_fail "no pid file"
+[ -s "$E2E_WORK/d.pid" ] || t_fail "no pid file when the parent returns"
 dpid=$(cat "$E2E_WORK/d.pid" 2>/dev/null)
 e2e_track "$dpid" milter-daemon
 wait_for "ss -ltn | grep -q '127.0.0.1:$MPORT '" 10
