@@ -257,6 +257,7 @@ main(int argc, char **argv)
 		msg_error("cannot block signals");
 		return EXIT_RUNTIME;
 	}
+	process_raise_fd_limit();
 	if ((status = prepare(&o, &who, &have_who)) != EXIT_OK ||
 	    (status = become_daemon(&o, &who, have_who)) != EXIT_OK)
 		return status;

@@ -17,6 +17,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "process.h"
@@ -144,4 +145,15 @@ process_drop_privileges(const struct run_as *who, char *err, size_t errlen)
 		return -1;
 	}
 	return 0;
+}
+
+void
+process_raise_fd_limit(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
 }

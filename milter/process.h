@@ -8,6 +8,8 @@
  *	int process_write_pidfile(const char *path, char *err, size_t errlen);
  *	void process_remove_pidfile(const char *path);
  *	int process_drop_privileges(const struct run_as *who, char *err, size_t errlen);
+void process_raise_fd_limit(void);
+ *	void process_raise_fd_limit(void);
  *
  * DESCRIPTION
  *	process_lookup_user() resolves "USER[:GROUP]" (-u) to ids; the group
@@ -30,6 +32,11 @@
  *	process_drop_privileges() sets the supplementary groups, the group
  *	and the user, and checks that root cannot be regained.
  *
+ *	process_raise_fd_limit() raises the soft limit on open descriptors to
+ *	the hard limit: each MTA session holds one, and the usual soft limit
+ *	(1024) would cap concurrent sessions (Debian's libmilter polls, so
+ *	descriptors above 1023 work).
+ *
  *	Each returns 0, or -1 with a message in err.
  */
 #ifndef PROCESS_H
@@ -50,5 +57,6 @@ void process_detached(int ready_fd);
 int process_write_pidfile(const char *path, char *err, size_t errlen);
 void process_remove_pidfile(const char *path);
 int process_drop_privileges(const struct run_as *who, char *err, size_t errlen);
+void process_raise_fd_limit(void);
 
 #endif
