@@ -361,6 +361,8 @@ sm_setup() {
     chmod 755 "$SM_DIR"
     E2E_PIDFILES+=("$SM_DIR/pids")
     : >> "$SM_DIR/pids"
+    # an aborted suite still stops Sendmail's children (delivery processes are not in the pid file)
+    case " ${E2E_CLEANUP_HOOKS[*]} " in *" sm_stop "*) ;; *) e2e_on_cleanup sm_stop ;; esac
     [ -d /usr/lib/sasl2 ] || { _sm_die "/usr/lib/sasl2 missing (install libsasl2-modules-db)"; return 1; }
 
     [ -n "${SM_PORT_MX:-}" ] || e2e_alloc_port SM_PORT_MX || return 1
