@@ -83,12 +83,10 @@ wanted_steps(const struct snapshot *snap)
 	steps |= SMFIP_NOUNKNOWN; /* unknown SMTP commands do not matter */
 	if (!policy_has_recipient_rules(snap->policy))
 		steps |= SMFIP_NR_RCPT; /* RCPT only counted, never answered */
-	/*
-	 * Headers: our own names to strip and the Subject to prefix. The
-	 * policy API does not say whether any rule has a subject_prefix, so
-	 * headers are always read, one-way (no round trip per header).
-	 */
-	steps |= SMFIP_NR_HDR; /* headers only read, never answered */
+	if (policy_needs_headers(snap->policy))
+		steps |= SMFIP_NR_HDR; /* headers only read (ours to strip, Subject) */
+	else
+		steps |= SMFIP_NOHDRS; /* no header to strip, no Subject to prefix */
 	return steps;
 }
 

@@ -142,9 +142,13 @@ print_rollout(FILE *out, const struct decision *d)
 		fprintf(out, "skipped: %s (rollout %s%% in force, this session not selected)\n",
 		        d->skipped_rule,
 		        txn_log_percent(percent, sizeof(percent), d->skipped_percent_bp));
-	if (d->has_rollout || d->skipped_rule != NULL)
-		fprintf(out, "note: per-client rollout selection is fixed for a client; a "
-		             "per-transaction rollout is a new random draw each time\n");
+	if ((d->has_rollout && d->rollout_select == ROLLOUT_PER_TRANSACTION) ||
+	    (d->skipped_rule != NULL && d->skipped_select == ROLLOUT_PER_TRANSACTION))
+		fprintf(out, "note: per-transaction rollout: a new random draw for each "
+		             "transaction, so another run may differ\n");
+	else if (d->has_rollout || d->skipped_rule != NULL)
+		fprintf(out, "note: per-client rollout: this client (its AUTH user, else its "
+		             "address) is always selected the same way at this percentage\n");
 }
 
 static const char *

@@ -135,12 +135,14 @@ policy_decide(const struct policy *policy, const struct session_facts *facts,
 				if (d->skipped_rule == NULL) {
 					d->skipped_rule = r->name;
 					d->skipped_percent_bp = bp;
+					d->skipped_select = r->rollout.select;
 				}
 				continue;
 			}
 			d->has_rollout = 1;
 			d->selected = 1;
 			d->percent_bp = bp;
+			d->rollout_select = r->rollout.select;
 		}
 		fill_decision(policy, r, (int)i, d);
 		return;

@@ -489,6 +489,19 @@ policy_has_recipient_rules(const struct policy *policy)
 	return policy->has_recipient_rules;
 }
 
+int
+policy_needs_headers(const struct policy *policy)
+{
+	size_t i;
+
+	if (policy->settings.strip_foreign_headers || policy->default_rule.subject_prefix != NULL)
+		return 1;
+	for (i = 0; i < policy->rule_count; i++)
+		if (policy->rules[i].subject_prefix != NULL)
+			return 1;
+	return 0;
+}
+
 size_t
 policy_rule_count(const struct policy *policy)
 {

@@ -6,6 +6,7 @@
  *	void policy_free(struct policy *policy);
  *	const struct policy_settings *policy_settings(const struct policy *policy);
  *	int policy_has_recipient_rules(const struct policy *policy);
+ *	int policy_needs_headers(const struct policy *policy);
  *	size_t policy_rule_count(const struct policy *policy);
  *
  *	void policy_decide(const struct policy *policy, const struct session_facts *facts,
@@ -25,6 +26,11 @@
  *	no lock and allocates nothing: every string in the decision points
  *	into the policy (or is a static default), so the decision is valid as
  *	long as the policy is.
+ *
+ *	policy_needs_headers() says whether the daemon must see the message
+ *	headers: to strip foreign copies of its own headers, or because some
+ *	rule prefixes the Subject. Without it the daemon skips the header
+ *	stage.
  *
  *	The session facts are filled with the facts_*() helpers of facts.h.
  */
@@ -95,8 +101,10 @@ struct decision {
 	int has_rollout;		/* the deciding rule has a rollout */
 	int selected;			/* with a rollout: 1 (only selected sessions decide) */
 	int percent_bp;			/* percentage in force, in basis points (10000 = 100%) */
+	enum rollout_select rollout_select; /* with has_rollout: how sessions are selected */
 	const char *skipped_rule;	/* first matching rollout rule that did not select, or NULL */
 	int skipped_percent_bp;
+	enum rollout_select skipped_select;
 	int needs_recipient;		/* a recipient rule before the deciding one could match */
 	int by_recipient_rule;		/* the deciding rule has a recipient key */
 	int legacy;			/* tag: mark the audit header legacy=yes */
@@ -120,6 +128,7 @@ struct policy *policy_load(const char *path, struct policy_errors *errors);
 void policy_free(struct policy *policy);
 const struct policy_settings *policy_settings(const struct policy *policy);
 int policy_has_recipient_rules(const struct policy *policy);
+int policy_needs_headers(const struct policy *policy);
 size_t policy_rule_count(const struct policy *policy);
 
 void policy_decide(const struct policy *policy, const struct session_facts *facts,

@@ -342,6 +342,34 @@ test_defaults(void)
 	policy_free(policy);
 }
 
+/* The daemon skips the header stage unless the policy needs it. */
+static void
+test_needs_headers(void)
+{
+	static const struct {
+		const char *yaml;
+		int needs;
+	} cases[] = {
+	    {"version: 1\n", 1},
+	    {"version: 1\nsettings: {strip_foreign_headers: false}\n", 0},
+	    {"version: 1\nsettings: {strip_foreign_headers: false}\n"
+	     "rules: [{name: t, action: tag, subject_prefix: \"[old TLS]\"}]\n",
+		1},
+	    {"version: 1\nsettings: {strip_foreign_headers: false}\n"
+	     "default: {action: tag, subject_prefix: \"[x]\"}\n",
+		1},
+	};
+	struct policy *policy;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		policy = load_or_fail(cases[i].yaml);
+		CU_ASSERT_PTR_NOT_NULL_FATAL(policy);
+		CU_ASSERT_EQUAL(policy_needs_headers(policy), cases[i].needs);
+		policy_free(policy);
+	}
+}
+
 static void
 test_until(void)
 {
@@ -442,6 +470,9 @@ test_rollout_per_transaction(void)
 			CU_ASSERT_EQUAL(d.skipped_percent_bp, 3000);
 		}
 	}
+	CU_ASSERT_EQUAL(d.rollout_select == ROLLOUT_PER_TRANSACTION ||
+			    d.skipped_select == ROLLOUT_PER_TRANSACTION,
+	    1);
 	printf("\n  per-transaction 30%%: %d of 10000 selected\n", selected);
 	CU_ASSERT(selected >= 2800 && selected <= 3200);
 	policy_free(policy);
@@ -642,6 +673,7 @@ main(void)
 	    {"every action and its reply defaults", test_actions},
 	    {"settings defaults and overrides", test_defaults},
 	    {"until", test_until},
+	    {"header stage needed or not", test_needs_headers},
 	    {"report-only, per rule and global", test_report_only},
 	    {"rollout per transaction: 30% of 10000", test_rollout_per_transaction},
 	    {"rollout per client: monotone, stable, keyed", test_rollout_per_client},
