@@ -34,6 +34,7 @@ struct rule_build {
 	const yaml_node_t *relay_node;
 	const yaml_node_t *subject_node;
 	const yaml_node_t *rollout_node;
+	const yaml_node_t *reason_node;
 	int have_name;
 	int have_action;
 };
@@ -218,10 +219,12 @@ rule_relay(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 static void
 rule_reason(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 {
+	struct rule_build *b = target;
 	const char *text = load_line(ctx, node, "reason", LOAD_TEXT_MAX);
 
+	b->reason_node = node;
 	if (text != NULL)
-		((struct rule_build *)target)->rule->reason = text;
+		b->rule->reason = text;
 }
 
 static void
@@ -427,6 +430,27 @@ finish_reply(struct load_ctx *ctx, struct rule_build *b)
 		r->reply_text = want == 4 ? DEFER_TEXT : REJECT_TEXT;
 }
 
+/*
+ * With reroute_method quarantine, Sendmail's legacy queue runner
+ * (-qQREASON) takes every quarantined job whose reason contains the
+ * quarantine reason: a hold whose reason contains it would be delivered to
+ * the legacy relay instead of being held.
+ */
+static void
+check_hold_reason(struct load_ctx *ctx, const struct rule_build *b)
+{
+	const struct policy_settings *s = &ctx->policy->settings;
+	const struct rule *r = b->rule;
+
+	if (r->action != ACTION_HOLD || s->reroute_method != REROUTE_QUARANTINE ||
+	    r->reason == NULL || strstr(r->reason, s->quarantine_reason) == NULL)
+		return;
+	load_error(ctx, b->reason_node != NULL ? b->reason_node : b->action_node,
+	    "hold reason \"%s\" contains the quarantine_reason \"%s\", so the legacy queue "
+	    "runner would deliver held mail; choose another reason",
+	    r->reason, s->quarantine_reason);
+}
+
 /* Cross-key checks, once every key of the rule has been read. */
 static void
 finish_rule(struct load_ctx *ctx, struct rule_build *b)
@@ -449,6 +473,7 @@ finish_rule(struct load_ctx *ctx, struct rule_build *b)
 						 "hold, not to %s", policy_action_name(r->action));
 	if (r->reason == NULL && r->action == ACTION_HOLD)
 		r->reason = r->name;
+	check_hold_reason(ctx, b);
 	if (r->match.keys & MK_RECIPIENT)
 		ctx->policy->has_recipient_rules = 1;
 }

@@ -141,6 +141,14 @@ static const struct error_case error_cases[] = {
     {"", "the policy file is empty"},
     {"version: 1\nrules:\n  - {name: a, action: tag, match: {client: \"file:\"}}\n",
      "3:44: file: needs a path"},
+    {"version: 1\nsettings: {reroute_method: quarantine}\n"
+     "rules:\n  - {name: h, action: hold, reason: \"legacy-tls check\"}\n",
+     "4:37: hold reason \"legacy-tls check\" contains the quarantine_reason \"legacy-tls\", so "
+     "the legacy queue runner would deliver held mail; choose another reason"},
+    {"version: 1\nsettings: {reroute_method: quarantine}\n"
+     "rules:\n  - {name: legacy-tls-hold, action: hold}\n",
+     "4:37: hold reason \"legacy-tls-hold\" contains the quarantine_reason \"legacy-tls\", so "
+     "the legacy queue runner would deliver held mail; choose another reason"},
 };
 
 /* The error text after the fixture's directory and "policy.yaml:". */
