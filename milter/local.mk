@@ -33,9 +33,9 @@ milter_milter_tlspolicy_LDADD = milter/libmiltercore.a policy/libpolicy.a \
 dist_man_MANS += milter/milter-tlspolicy.8
 
 # Unit tests of the libmilter-free parts (CUnit; tests/unit/local.mk,
-# tests/unit/policy.mk for the fixture library).
+# which also builds the fixture library).
 MILTER_UNIT_FLAGS = $(UNIT_TEST_FLAGS) -I$(top_srcdir)/milter
-MILTER_UNIT_LIBS = milter/libmiltercore.a tests/unit/libfixture.a $(UNIT_TEST_LIBS) $(PTHREAD_LIBS)
+MILTER_UNIT_LIBS = milter/libmiltercore.a $(UNIT_TEST_LIBS) $(PTHREAD_LIBS)
 
 check_PROGRAMS += tests/unit/test_milter_text
 TESTS += tests/unit/test_milter_text

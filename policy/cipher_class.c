@@ -55,6 +55,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cipher_class.h"
 
@@ -432,12 +433,6 @@ static const char *const class_names[CIPHER_CLASS_COUNT] = {
 };
 
 static int
-ascii_lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-static int
 is_digit(int c)
 {
 	return c >= '0' && c <= '9';
@@ -453,13 +448,7 @@ is_separator(int c)
 static int
 same_word(const char *word, const char *s, size_t len)
 {
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		if (word[i] == '\0' ||
-		    ascii_lower((unsigned char)word[i]) != ascii_lower((unsigned char)s[i]))
-			return 0;
-	return word[len] == '\0';
+	return strncasecmp(word, s, len) == 0 && word[len] == '\0';
 }
 
 /* Returns the flags of the component s[0..len), 0 when it means nothing to us. */

@@ -135,6 +135,9 @@ struct policy {
 	int has_recipient_rules;
 };
 
+/* Action names by enum policy_action, NULL-terminated (action.c). */
+extern const char *const policy_action_names[ACTION_COUNT + 1];
+
 int match_holds(const struct match *match, const struct session_facts *facts, unsigned skip_keys);
 
 #endif

@@ -35,6 +35,7 @@
  */
 #include <stddef.h>
 #include <string.h>
+#include <strings.h>
 
 #include "facts.h"
 
@@ -52,22 +53,6 @@ struct word_key {
 };
 
 #define STRING_FIELD(name) NULL, offsetof(struct session_facts, name)
-
-static int
-ascii_lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-static int
-same_text(const char *a, const char *b)
-{
-	while (*a != '\0' && ascii_lower((unsigned char)*a) == ascii_lower((unsigned char)*b)) {
-		a++;
-		b++;
-	}
-	return *a == '\0' && *b == '\0';
-}
 
 /* Parses plain decimal digits in 0..max; returns the number or -1. */
 static int
@@ -122,7 +107,7 @@ facts_set_verify(struct session_facts *facts, const char *verify)
 	if (verify == NULL)
 		facts->cert_verified = -1;
 	else
-		facts->cert_verified = same_text(verify, "OK");
+		facts->cert_verified = strcasecmp(verify, "OK") == 0;
 }
 
 /* The setters of facts_set_word(); value is NULL for "-". */
@@ -130,7 +115,7 @@ facts_set_verify(struct session_facts *facts, const char *verify)
 static int
 set_tls(struct session_facts *facts, char *value)
 {
-	if (value == NULL || same_text(value, "none")) {
+	if (value == NULL || strcasecmp(value, "none") == 0) {
 		facts->tls = TLS_VERSION_NONE;
 		facts->tls_text = NULL;
 	} else {

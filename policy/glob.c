@@ -27,13 +27,8 @@
  */
 #include <stddef.h>
 
+#include "ascii.h"
 #include "glob.h"
-
-static int
-ascii_lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
 
 /*
  * Matches the literal or "?" at *pp against c. On success advances *pp past

@@ -39,15 +39,6 @@ struct rule_build {
 	int have_action;
 };
 
-static const char *const action_names[] = {"accept", "tag", "defer", "reject", "reroute", "hold",
-    NULL};
-
-const char *
-policy_action_name(enum policy_action action)
-{
-	return (unsigned)action < ACTION_COUNT ? action_names[action] : "unknown";
-}
-
 static int
 valid_name(const char *name)
 {
@@ -118,7 +109,7 @@ rule_action(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 
 	b->have_action = 1;
 	b->action_node = node;
-	if (load_choice(ctx, node, "action", action_names, &v) == 0)
+	if (load_choice(ctx, node, "action", policy_action_names, &v) == 0)
 		b->rule->action = (enum policy_action)v;
 }
 

@@ -17,7 +17,7 @@ policy_libpolicy_a_SOURCES += \
 	policy/compiled.h policy/load_ctx.h \
 	policy/load_node.c policy/load_policy.c policy/load_lists.c \
 	policy/load_match.c policy/load_rule.c \
-	policy/match.c policy/decide.c \
-	policy/prefilter.c policy/prefilter.h
+	policy/action.c policy/match.c policy/decide.c \
+	policy/prefilter.c policy/prefilter.h policy/ascii.h
 policy_libpolicy_a_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
 dist_man_MANS += policy/milter-tlspolicy.yaml.5

@@ -36,6 +36,7 @@
  */
 #include <arpa/inet.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 
 #include "net_addr.h"
@@ -45,25 +46,11 @@
 
 static const uint8_t mapped_prefix[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
 
-static int
-ascii_lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
 /* Returns 1 when text[0..len) starts with "IPv6:", ignoring case. */
 static int
 has_ipv6_tag(const char *text, size_t len)
 {
-	static const char tag[] = "ipv6:";
-	size_t i;
-
-	if (len < sizeof(tag) - 1)
-		return 0;
-	for (i = 0; i < sizeof(tag) - 1; i++)
-		if (ascii_lower((unsigned char)text[i]) != tag[i])
-			return 0;
-	return 1;
+	return len >= 5 && strncasecmp(text, "ipv6:", 5) == 0;
 }
 
 /* Returns 1 when every byte of text[0..len) may appear in an address. */

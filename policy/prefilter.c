@@ -5,13 +5,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "ascii.h"
 #include "prefilter.h"
-
-static unsigned char
-ascii_lower(unsigned char c)
-{
-	return c >= 'A' && c <= 'Z' ? (unsigned char)(c - 'A' + 'a') : c;
-}
 
 /* FNV-1a over the lower-cased name; 0 is kept for "no listener test". */
 static uint32_t
@@ -177,6 +172,6 @@ prefilter_summarize(const struct session_facts *f, struct fact_summary *s)
 	summarize_string(f->listener, &s->first[HS_LISTENER], &s->last[HS_LISTENER]);
 	summarize_string(f->helo, &s->first[HS_HELO], &s->last[HS_HELO]);
 	summarize_string(real_client_name(f->client_name), &s->first[HS_CLIENT_NAME],
-	    &s->last[HS_CLIENT_NAME]);
+	                 &s->last[HS_CLIENT_NAME]);
 	summarize_string(f->auth_user, &s->first[HS_AUTH_USER], &s->last[HS_AUTH_USER]);
 }

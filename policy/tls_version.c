@@ -23,6 +23,7 @@
  *	None. An out-of-range enum value is named "unknown".
  */
 #include <stddef.h>
+#include <strings.h>
 
 #include "tls_version.h"
 
@@ -44,23 +45,6 @@ static const char *const names[TLS_VERSION_COUNT] = {
     [TLS_VERSION_UNKNOWN] = "unknown",
 };
 
-static int
-ascii_lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
-}
-
-/* Returns 1 when a and b are equal, ignoring ASCII case. */
-static int
-same_text(const char *a, const char *b)
-{
-	while (*a != '\0' && ascii_lower((unsigned char)*a) == ascii_lower((unsigned char)*b)) {
-		a++;
-		b++;
-	}
-	return *a == '\0' && *b == '\0';
-}
-
 enum tls_version
 tls_version_parse(const char *text)
 {
@@ -69,7 +53,7 @@ tls_version_parse(const char *text)
 	if (text == NULL)
 		return TLS_VERSION_NONE;
 	for (i = 0; i < sizeof(spellings) / sizeof(spellings[0]); i++)
-		if (same_text(spellings[i].text, text))
+		if (strcasecmp(spellings[i].text, text) == 0)
 			return spellings[i].version;
 	return TLS_VERSION_UNKNOWN;
 }

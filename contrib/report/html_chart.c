@@ -265,7 +265,8 @@ rule_bar(struct strbuf *out, const struct rule_tally *r, int y, double scale)
 		rect(out, x, y, w, BAR_H, action_colors[a]);
 		strbuf_puts(out, "<title>");
 		html_escape(out, r->name->s, r->name->len);
-		strbuf_printf(out, ": %s %lu</title></rect>\n", action_names[a], r->by_action[a]);
+		strbuf_printf(out, ": %s %lu</title></rect>\n",
+		              policy_action_name((enum policy_action)a), r->by_action[a]);
 		x += w;
 	}
 	if (r->report_only > 0)
@@ -295,6 +296,6 @@ chart_rule_actions(struct strbuf *out, const void *const *rules, size_t n, size_
 		rule_bar(out, rules[i], BAR_GAP + (int)i * (BAR_H + BAR_GAP), scale);
 	strbuf_puts(out, "</svg>\n<div class=\"legend\">");
 	for (int a = 0; a < ACTION_COUNT; a++)
-		legend_item(out, action_colors[a], action_names[a]);
+		legend_item(out, action_colors[a], policy_action_name((enum policy_action)a));
 	strbuf_puts(out, "</div>\n");
 }

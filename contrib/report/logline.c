@@ -40,11 +40,6 @@ static const struct {
     {LK_RULE, "missing rule="},         {LK_ACTION, "missing action="},
 };
 
-const char *const action_names[ACTION_COUNT] = {
-    [ACTION_ACCEPT] = "accept", [ACTION_TAG] = "tag",         [ACTION_DEFER] = "defer",
-    [ACTION_REJECT] = "reject", [ACTION_REROUTE] = "reroute", [ACTION_HOLD] = "hold",
-};
-
 int
 logline_key_index(const char *key, size_t len)
 {
@@ -58,7 +53,8 @@ int
 action_index(const char *name, size_t len)
 {
 	for (int i = 0; i < ACTION_COUNT; i++)
-		if (strlen(action_names[i]) == len && memcmp(action_names[i], name, len) == 0)
+		if (strlen(policy_action_name((enum policy_action)i)) == len &&
+		    memcmp(policy_action_name((enum policy_action)i), name, len) == 0)
 			return i;
 	return -1;
 }
@@ -261,7 +257,7 @@ decode_values(struct logrec *rec, unsigned seen)
 		return "unknown tls= version";
 	if ((a = action_index(rec->v[LK_ACTION].s, rec->v[LK_ACTION].len)) < 0)
 		return "unknown action=";
-	rec->action = (enum action)a;
+	rec->action = (enum policy_action)a;
 	rec->report_only = field_is(&rec->v[LK_MODE], "report-only");
 	return NULL;
 }

@@ -34,6 +34,7 @@
 #include <time.h>
 
 #include "logtime.h"
+#include "policy.h"
 #include "tls_version.h"
 
 /* The keys of the log line, in the order the daemon writes them. */
@@ -60,17 +61,6 @@ enum logline_key {
 	LK_COUNT
 };
 
-/* What the policy said, as logged. */
-enum action {
-	ACTION_ACCEPT,
-	ACTION_TAG,
-	ACTION_DEFER,
-	ACTION_REJECT,
-	ACTION_REROUTE,
-	ACTION_HOLD,
-	ACTION_COUNT
-};
-
 enum logline_kind { LOGLINE_RECORD, LOGLINE_OTHER, LOGLINE_MALFORMED };
 
 struct logfield {
@@ -86,11 +76,10 @@ struct logrec {
 	struct logfield client_addr;
 	struct logfield v[LK_COUNT]; /* raw values, "-" when absent */
 	enum tls_version tls;
-	enum action action;
-	int report_only; /* mode=report-only */
+	enum policy_action action; /* what the policy said, as logged */
+	int report_only;           /* mode=report-only */
 };
 
-extern const char *const action_names[ACTION_COUNT];
 extern const char *const logline_key_names[LK_COUNT];
 
 enum logline_kind logline_parse(char *line, size_t len, struct logtime_ref *ref, struct logrec *rec,

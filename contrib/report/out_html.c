@@ -228,7 +228,8 @@ badges_actions(struct strbuf *sb, const unsigned long *v)
 	for (int a = 0; a < ACTION_COUNT; a++)
 		if (v[a] > 0)
 			strbuf_printf(sb, "<span class=\"b\" style=\"background:%s\">%s %lu</span>",
-			              action_color(a), action_names[a], v[a]);
+			              action_color(a), policy_action_name((enum policy_action)a),
+			              v[a]);
 }
 
 static void

@@ -38,7 +38,7 @@ tls_at(int i)
 static const char *
 action_at(int i)
 {
-	return action_names[i];
+	return policy_action_name((enum policy_action)i);
 }
 
 static void

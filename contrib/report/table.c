@@ -126,7 +126,7 @@ tls_name_at(int i)
 static const char *
 action_name_at(int i)
 {
-	return action_names[i];
+	return policy_action_name((enum policy_action)i);
 }
 
 static void

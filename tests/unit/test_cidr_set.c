@@ -24,6 +24,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "policy_fixture.h"
+
 #include "cidr_set.h"
 #include "net_addr.h"
 
@@ -510,37 +512,18 @@ test_big_set(void)
 	cidr_set_free(set);
 }
 
-struct test {
-	const char *name;
-	CU_TestFunc fn;
-};
-
-static const struct test tests[] = {
-    {"fixed sets", test_fixed_sets},
-    {"odd arguments", test_odd_arguments},
-    {"host bits ignored", test_host_bits_ignored},
-    {"merge and reuse", test_merge_and_reuse},
-    {"random cross-check", test_random_cross_check},
-    {"100,000 entries, 1,000,000 look-ups", test_big_set},
-};
-
 int
 main(void)
 {
-	CU_pSuite suite;
-	unsigned failures;
-	size_t i;
+	static const struct fixture_test tests[] = {
+	    {"fixed sets", test_fixed_sets},
+	    {"odd arguments", test_odd_arguments},
+	    {"host bits ignored", test_host_bits_ignored},
+	    {"merge and reuse", test_merge_and_reuse},
+	    {"random cross-check", test_random_cross_check},
+	    {"100,000 entries, 1,000,000 look-ups", test_big_set},
+	    {NULL, NULL},
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	if ((suite = CU_add_suite("cidr_set", NULL, NULL)) == NULL)
-		return 2;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			return 2;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failures == 0 ? 0 : 1;
+	return fixture_run("cidr_set", tests);
 }

@@ -24,6 +24,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "policy_fixture.h"
+
 #include "cipher_class.h"
 
 #define C3DES CIPHER_CLASS_3DES
@@ -329,36 +331,17 @@ test_class_name_round_trip(void)
 	CU_ASSERT_STRING_EQUAL(cipher_class_name(SHA1), "sha1-mac");
 }
 
-struct test {
-	const char *name;
-	CU_TestFunc fn;
-};
-
-static const struct test tests[] = {
-    {"classify fixed table", test_classify_table},
-    {"classify against openssl ciphers -v", test_openssl_oracle},
-    {"fallback agrees with table", test_fallback_agrees},
-    {"class name parse", test_class_parse},
-    {"class name round trip", test_class_name_round_trip},
-};
-
 int
 main(void)
 {
-	CU_pSuite suite;
-	unsigned failures;
-	size_t i;
+	static const struct fixture_test tests[] = {
+	    {"classify fixed table", test_classify_table},
+	    {"classify against openssl ciphers -v", test_openssl_oracle},
+	    {"fallback agrees with table", test_fallback_agrees},
+	    {"class name parse", test_class_parse},
+	    {"class name round trip", test_class_name_round_trip},
+	    {NULL, NULL},
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	if ((suite = CU_add_suite("cipher_class", NULL, NULL)) == NULL)
-		return 2;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			return 2;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failures == 0 ? 0 : 1;
+	return fixture_run("cipher_class", tests);
 }

@@ -18,6 +18,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "policy_fixture.h"
+
 #include "facts.h"
 
 static void
@@ -428,37 +430,18 @@ test_set_words_together(void)
 	CU_ASSERT_EQUAL(f.port, -1);
 }
 
-struct test {
-	const char *name;
-	CU_TestFunc fn;
-};
-
-static const struct test tests[] = {
-    {"init defaults", test_init},
-    {"set tls", test_set_tls},
-    {"set client address", test_set_client_addr},
-    {"set verify", test_set_verify},
-    {"set word table", test_set_word},
-    {"set words together", test_set_words_together},
-};
-
 int
 main(void)
 {
-	CU_pSuite suite;
-	unsigned failures;
-	size_t i;
+	static const struct fixture_test tests[] = {
+	    {"init defaults", test_init},
+	    {"set tls", test_set_tls},
+	    {"set client address", test_set_client_addr},
+	    {"set verify", test_set_verify},
+	    {"set word table", test_set_word},
+	    {"set words together", test_set_words_together},
+	    {NULL, NULL},
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	if ((suite = CU_add_suite("facts", NULL, NULL)) == NULL)
-		return 2;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			return 2;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failures == 0 ? 0 : 1;
+	return fixture_run("facts", tests);
 }

@@ -23,6 +23,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "policy_fixture.h"
+
 #include "glob.h"
 
 struct glob_case {
@@ -220,34 +222,15 @@ test_glob_fnmatch(void)
 	CU_ASSERT(matches > 1000);
 }
 
-struct test {
-	const char *name;
-	CU_TestFunc fn;
-};
-
-static const struct test tests[] = {
-    {"glob table", test_glob_table},
-    {"pathological patterns", test_glob_pathological},
-    {"random cross-check with fnmatch", test_glob_fnmatch},
-};
-
 int
 main(void)
 {
-	CU_pSuite suite;
-	unsigned failures;
-	size_t i;
+	static const struct fixture_test tests[] = {
+	    {"glob table", test_glob_table},
+	    {"pathological patterns", test_glob_pathological},
+	    {"random cross-check with fnmatch", test_glob_fnmatch},
+	    {NULL, NULL},
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	if ((suite = CU_add_suite("glob", NULL, NULL)) == NULL)
-		return 2;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			return 2;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failures == 0 ? 0 : 1;
+	return fixture_run("glob", tests);
 }

@@ -17,6 +17,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "policy_fixture.h"
+
 #include "net_addr.h"
 
 struct addr_case {
@@ -267,35 +269,16 @@ test_format_edges(void)
 	CU_ASSERT_STRING_EQUAL(buf, "");
 }
 
-struct test {
-	const char *name;
-	CU_TestFunc fn;
-};
-
-static const struct test tests[] = {
-    {"address table", test_addr_table},
-    {"very long texts", test_addr_long},
-    {"prefix table", test_prefix_table},
-    {"format edges", test_format_edges},
-};
-
 int
 main(void)
 {
-	CU_pSuite suite;
-	unsigned failures;
-	size_t i;
+	static const struct fixture_test tests[] = {
+	    {"address table", test_addr_table},
+	    {"very long texts", test_addr_long},
+	    {"prefix table", test_prefix_table},
+	    {"format edges", test_format_edges},
+	    {NULL, NULL},
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	if ((suite = CU_add_suite("net_addr", NULL, NULL)) == NULL)
-		return 2;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			return 2;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failures == 0 ? 0 : 1;
+	return fixture_run("net_addr", tests);
 }

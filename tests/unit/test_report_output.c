@@ -22,6 +22,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "policy_fixture.h"
+
 #include "aggregate.h"
 #include "cipher_class.h"
 #include "escape.h"
@@ -456,10 +458,7 @@ test_html(void)
 int
 main(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static const struct fixture_test tests[] = {
 	    {"clients", test_clients},
 	    {"first and last seen", test_first_last_seen},
 	    {"users and listeners", test_groups},
@@ -471,25 +470,17 @@ main(void)
 	    {"text fits 100 columns", test_text_width},
 	    {"--top", test_top},
 	    {"HTML", test_html},
+	    {NULL, NULL},
 	};
-	CU_pSuite suite;
-	unsigned failed;
+	int status;
 
 	setenv("TZ", "UTC", 1);
 	tzset();
 	aggregate_init(&agg);
 	filter_init(&filt);
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("report_output", NULL, NULL);
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		CU_add_test(suite, tests[i].name, tests[i].fn);
-	CU_basic_set_mode(CU_BRM_NORMAL);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
+	status = fixture_run("report_output", tests);
 	aggregate_free(&agg);
 	filter_free(&filt);
 	intern_free_all();
-	return failed ? 1 : 0;
+	return status;
 }

@@ -25,6 +25,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "policy_fixture.h"
+
 #include "linereader.h"
 #include "logline.h"
 #include "logtime.h"
@@ -133,9 +135,9 @@ test_versions_actions(void)
 		snprintf(buf, sizeof(buf),
 		         "Nov 25 10:15:02 mx1 milter-tlspolicy[1]: Q: client=a[1.2.3.4] helo=h "
 		         "listener=l auth=- tls=none cipher=- rule=r action=%s mode=report-only",
-		         action_names[a]);
+		         policy_action_name((enum policy_action)a));
 		CU_ASSERT_EQUAL_FATAL(parse(buf), LOGLINE_RECORD);
-		CU_ASSERT_EQUAL(rec.action, (enum action)a);
+		CU_ASSERT_EQUAL(rec.action, (enum policy_action)a);
 		CU_ASSERT_EQUAL(rec.report_only, 1);
 	}
 }
@@ -511,10 +513,7 @@ test_linereader(void)
 int
 main(void)
 {
-	static const struct {
-		const char *name;
-		CU_TestFunc fn;
-	} tests[] = {
+	static const struct fixture_test tests[] = {
 	    {"every field", test_every_field},
 	    {"versions and actions", test_versions_actions},
 	    {"quoting", test_quoting},
@@ -527,20 +526,12 @@ main(void)
 	    {"--since/--until", test_since_until},
 	    {"ISO formatting", test_format},
 	    {"line reader", test_linereader},
+	    {NULL, NULL},
 	};
-	CU_pSuite suite;
-	unsigned failed;
+	int status;
 
 	set_tz("UTC");
 	logtime_ref_init(&ref, 1795000000); /* 2026-11-18: classic stamps are 2026 */
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 1;
-	suite = CU_add_suite("report_parse", NULL, NULL);
-	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		CU_add_test(suite, tests[i].name, tests[i].fn);
-	CU_basic_set_mode(CU_BRM_NORMAL);
-	CU_basic_run_tests();
-	failed = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failed ? 1 : 0;
+	status = fixture_run("report_parse", tests);
+	return status;
 }

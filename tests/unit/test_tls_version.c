@@ -16,6 +16,8 @@
 
 #include <CUnit/Basic.h>
 
+#include "policy_fixture.h"
+
 #include "tls_version.h"
 
 struct parse_case {
@@ -138,34 +140,14 @@ test_order(void)
 	CU_ASSERT(TLS_VERSION_1_2 < TLS_VERSION_1_3);
 }
 
-struct test {
-	const char *name;
-	CU_TestFunc fn;
-};
-
-static const struct test tests[] = {
-    {"parse table", test_parse_table},    {"parse long strings", test_parse_long},
-    {"canonical names", test_name_table}, {"name/parse round trip", test_round_trip},
-    {"protocol order", test_order},
-};
-
 int
 main(void)
 {
-	CU_pSuite suite;
-	unsigned failures;
-	size_t i;
+	static const struct fixture_test tests[] = {
+	    {"parse table", test_parse_table},    {"parse long strings", test_parse_long},
+	    {"canonical names", test_name_table}, {"name/parse round trip", test_round_trip},
+	    {"protocol order", test_order},       {NULL, NULL},
+	};
 
-	if (CU_initialize_registry() != CUE_SUCCESS)
-		return 2;
-	if ((suite = CU_add_suite("tls_version", NULL, NULL)) == NULL)
-		return 2;
-	for (i = 0; i < sizeof(tests) / sizeof(tests[0]); i++)
-		if (CU_add_test(suite, tests[i].name, tests[i].fn) == NULL)
-			return 2;
-	CU_basic_set_mode(CU_BRM_VERBOSE);
-	CU_basic_run_tests();
-	failures = CU_get_number_of_failures();
-	CU_cleanup_registry();
-	return failures == 0 ? 0 : 1;
+	return fixture_run("tls_version", tests);
 }
