@@ -7,3 +7,11 @@ tests_unit_test_policy_decide_LDADD = $(UNIT_TEST_LIBS)
 tests_unit_test_policy_load_SOURCES = tests/unit/test_policy_load.c
 tests_unit_test_policy_load_CFLAGS = $(UNIT_TEST_FLAGS)
 tests_unit_test_policy_load_LDADD = $(UNIT_TEST_LIBS)
+
+# decide() must not allocate: every allocation of the library is counted.
+check_PROGRAMS += tests/unit/test_decide_noalloc
+TESTS += tests/unit/test_decide_noalloc
+tests_unit_test_decide_noalloc_SOURCES = tests/unit/test_decide_noalloc.c
+tests_unit_test_decide_noalloc_CFLAGS = $(UNIT_TEST_FLAGS)
+tests_unit_test_decide_noalloc_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
+tests_unit_test_decide_noalloc_LDADD = $(UNIT_TEST_LIBS)
