@@ -84,6 +84,7 @@ SMTP_SINK=$(command -v smtp-sink || echo /usr/sbin/smtp-sink)
 
 # shellcheck source=../e2e/lib/postfix-harness.sh
 . "$SRCDIR/tests/e2e/lib/postfix-harness.sh"
+# shellcheck disable=SC2034  # read by the harness libraries
 E2E_KILL_GRACE=8
 e2e_init
 TMP=$E2E_WORK/tmpfs
@@ -98,6 +99,13 @@ conc_cleanup() {
 }
 e2e_on_cleanup conc_cleanup
 
+cpu_secs() { # utime+stime of a process, in seconds
+    local st
+    st=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+    st=${st##*) }
+    set -- $st
+    awk -v t=$(( ${12} + ${13} )) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.2f", t / hz}'
+}
 status_kib() { awk -v k="$2:" '$1 == k {print $2}' "/proc/$1/status" 2>/dev/null; }
 nfds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
 count_smtpd() { # smtpd processes of this instance (children of its master)
@@ -109,7 +117,9 @@ count_smtpd() { # smtpd processes of this instance (children of its master)
 }
 
 echo "concurrency: setting up Postfix (default_process_limit $((SESSIONS + 100))) and the milter ..." >&2
+# shellcheck disable=SC2034  # both read by pf_setup
 PF_PROCESS_LIMIT=$((SESSIONS + 100))
+# shellcheck disable=SC2034
 PF_IPV6=0
 pf_setup "$TMP/postfix" > /dev/null || die "pf_setup failed"
 e2e_alloc_port SINK_PORT || die "no port"
@@ -142,6 +152,7 @@ if [ "$SOCKET_KIND" = unix ]; then
 else
     wait_for "e2e_port_listening $MPORT" 10
 fi || { cat "$E2E_WORK/logs/milter.log" >&2; die "the milter did not start"; }
+# shellcheck disable=SC2034  # recorded by the harness in harness.env
 HARNESS_MILTER=$SPEC
 _pf_apply_milter "$SPEC" || die "cannot set smtpd_milters"
 pf_start || die "Postfix did not start (see $PF_LOG)"
@@ -160,6 +171,7 @@ NOFILE_MILTER=$(awk '/^Max open files/ {print $4}' "/proc/$MPID/limits")
 echo "concurrency: milter pid $MPID idle: RSS ${RSS0} KiB, $TH0 threads, $FD0 fds, RLIMIT_NOFILE $NOFILE_MILTER" >&2
 
 echo "concurrency: opening $SESSIONS sessions ..." >&2
+CPU0=$(cpu_secs "$MPID")
 T0=$SECONDS
 OUT=$E2E_WORK/load.json
 ERR=$E2E_WORK/load.err
@@ -194,6 +206,7 @@ try:
     j = json.load(open(sys.argv[1])); print(j["accepted"], j["failed"] + j["deferred"] + j["rejected"], j["max_holding"])
 except Exception:
     print(0, -1, 0)' "$OUT")"
+CPU1=$(cpu_secs "$MPID")
 SINK1=$(tr '\r' '\n' < "$SINK_OUT" | tail -1 | sed -n 's/.*mesg=\([0-9]*\).*/\1/p'); SINK1=${SINK1:-0}
 LOG1=$(wc -l < "$MLOG")
 MILTER_TROUBLE=$(tail -n +"$((WARN0 + 1))" "$PF_LOG" 2>/dev/null | grep -c -iE \
@@ -211,6 +224,7 @@ concurrency: $SESSIONS sessions through Postfix $(postconf -d mail_version 2>/de
   milter RSS idle / peak             $RSS0 KiB / $RSS_MAX KiB = $PER_SESSION KiB per session (target < 64)
   milter threads idle / peak         $TH0 / $TH_MAX
   milter descriptors idle / peak     $FD0 / $FD_MAX (RLIMIT_NOFILE $NOFILE_MILTER)
+  milter CPU during the test         $(awk -v a="$CPU0" -v b="$CPU1" 'BEGIN {printf "%.2f", b - a}') s (user+system, $(( SECONDS - T0 )) s wall)
   accepted by Postfix                $ACCEPTED (not accepted or failed: $FAILED; probe exit $LOAD_RC)
   delivered to the sink              $DELIVERED
   milter log lines                   $LOGGED

@@ -2,7 +2,7 @@
 # mta-bench.sh -- milter-tlspolicy on a real Postfix: throughput against no filter and postfwd (issue 7)
 #
 # Usage (as root, from the build directory or with --builddir):
-#     tests/bench/mta-bench.sh [options]            # default run: about 8 minutes
+#     tests/bench/mta-bench.sh [options]            # default run: about 6-7 minutes
 #     tests/bench/mta-bench.sh --quick              # smoke run (< 1 minute), still checks that nothing was lost
 #
 # What it does: one private Postfix (tests/e2e/lib/postfix-harness.sh) whose whole instance directory (queue,
@@ -13,6 +13,8 @@
 #   tag          milter-tlspolicy, tests/bench/policies/tag-all.yaml (audit header on every message)
 #   postfwd      postfwd2 policy service at RCPT, tests/bench/postfwd/tls-policy.cf (421 / PREPEND)
 #   decide-unix, tag-unix   the same milters over a unix socket (only with --configs)
+#   tag-nostrip  milter-tlspolicy, tests/bench/policies/tag-nostrip.yaml: tags, leaves header stripping to
+#                Postfix, so it needs no header stage (only with --configs)
 # Loads:
 #   plain-N      smtp-source -s N -m MESSAGES -l SIZE (one message per session, plaintext), N from --sessions
 #   tls-N        tlspolicy-probe load --sessions N --messages-per-session M --total T --tls-mix MIX --size SIZE
@@ -42,6 +44,9 @@
 #   --size BYTES         message body size (default 2048)
 #   --configs LIST       comma-separated (default none,decide,tag,postfwd); none is always added
 #   --results FILE       also write the summary and the raw per-run rows (TSV) to FILE
+#   --quiet-wait SEC     before each run, wait up to SEC seconds (default 15) for the machine to be quiet
+#                        (under 10% busy over half a second, i.e. nobody else's load); the background load
+#                        seen is recorded per run and runs started on a busy machine are counted
 #   --quick              1 round, 300 plaintext messages with 32 sessions, TLS 120 messages with 8 sessions
 #   --keep               keep the work directory (it is a tmpfs: copied to /tmp/mta-bench.keep.PID)
 # Environment: BUILDDIR, E2E_PORT_BASE (port allocation, see tests/e2e/lib/common.sh).
@@ -61,6 +66,7 @@ TLS_MIX=1.0:1,1.2:2,1.3:1
 SIZE=2048
 CONFIGS=none,decide,tag,postfwd
 RESULTS=
+QUIET_WAIT=15
 KEEP=0
 QUICK=0
 OPT_BUILDDIR=${BUILDDIR:-}
@@ -84,6 +90,7 @@ while [ $# -gt 0 ]; do
     --size) SIZE=$2; shift ;;
     --configs) CONFIGS=$2; shift ;;
     --results) RESULTS=$2; shift ;;
+    --quiet-wait) QUIET_WAIT=$2; shift ;;
     --quick) QUICK=1 ;;
     --keep) KEEP=1 ;;
     -h|--help) usage; exit 0 ;;
@@ -92,9 +99,9 @@ while [ $# -gt 0 ]; do
     shift
 done
 if [ "$QUICK" = 1 ]; then
-    ROUNDS=1 MESSAGES=300 SESSIONS=32 TLS_SESSIONS=8 TLS_TOTAL=120 TLS_PER_SESSION=3
+    ROUNDS=1 MESSAGES=300 SESSIONS=32 TLS_SESSIONS=8 TLS_TOTAL=120 TLS_PER_SESSION=3 QUIET_WAIT=0
 fi
-for v in ROUNDS MESSAGES TLS_SESSIONS TLS_TOTAL TLS_PER_SESSION SIZE; do
+for v in ROUNDS MESSAGES TLS_SESSIONS TLS_TOTAL TLS_PER_SESSION SIZE QUIET_WAIT; do
     [[ ${!v} =~ ^[0-9]+$ ]] || die "$v must be a number, got '${!v}'"
 done
 [ "$ROUNDS" -ge 1 ] || die "--rounds must be at least 1"
@@ -131,9 +138,9 @@ IFS=, read -r -a CONFIG_LIST <<< "$CONFIGS"
 case ",$CONFIGS," in *,none,*) ;; *) CONFIG_LIST=(none "${CONFIG_LIST[@]}") ;; esac
 for c in "${CONFIG_LIST[@]}"; do
     case $c in
-    none|decide|tag|decide-unix|tag-unix) ;;
+    none|decide|tag|decide-unix|tag-unix|tag-nostrip) ;;
     postfwd) command -v postfwd2 >/dev/null || die "postfwd2 not found (apt-get install postfwd), or leave out postfwd" ;;
-    *) die "unknown configuration '$c' (none decide tag postfwd decide-unix tag-unix)" ;;
+    *) die "unknown configuration '$c' (none decide tag postfwd decide-unix tag-unix tag-nostrip)" ;;
     esac
 done
 LOADS=()
@@ -151,6 +158,7 @@ for s in "${_s[@]}"; do [ "$s" -gt "$MAX_SESSIONS" ] && MAX_SESSIONS=$s; done
 
 # shellcheck source=../e2e/lib/postfix-harness.sh
 . "$SRCDIR/tests/e2e/lib/postfix-harness.sh"
+# shellcheck disable=SC2034  # read by the harness libraries
 E2E_KILL_GRACE=8        # libmilter takes a few seconds to stop after SIGTERM
 e2e_init
 TMP=$E2E_WORK/tmpfs
@@ -203,6 +211,27 @@ tree_ticks() {
     }'
 }
 
+# busy and all ticks of the whole machine (/proc/stat "cpu" line; idle and iowait are not busy)
+sys_ticks() { awk '$1 == "cpu" {print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit}' /proc/stat; }
+
+# how busy the machine is right now (percent over half a second), before a run: others' load
+busy_now() {
+    local b0 a0 b1 a1
+    read -r b0 a0 < <(sys_ticks); sleep 0.5; read -r b1 a1 < <(sys_ticks)
+    echo $(( a1 > a0 ? 100 * (b1 - b0) / (a1 - a0) : 0 ))
+}
+QUIET_MAX=10
+
+# wait_quiet: until busy_now < QUIET_MAX or QUIET_WAIT seconds; leaves the last reading in BG_BUSY
+wait_quiet() {
+    local start=$SECONDS
+    BG_BUSY=$(busy_now)
+    while [ "$BG_BUSY" -ge "$QUIET_MAX" ] && [ $((SECONDS - start)) -lt "$QUIET_WAIT" ]; do
+        sleep 1
+        BG_BUSY=$(busy_now)
+    done
+}
+
 rss_kib() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 
 # sink counter: smtp-sink -c rewrites "sess=N quit=N mesg=N" after every message
@@ -229,6 +258,7 @@ sink_count() { "$PYTHON" "$E2E_WORK/sinkwait.py" "$SINK_OUT" 0 0 | awk '{print $
 
 echo "mta-bench: setting up Postfix (queue on tmpfs), sinks and filters ..." >&2
 PF_PROCESS_LIMIT=$(( MAX_SESSIONS + 100 > 300 ? MAX_SESSIONS + 100 : 300 ))
+# shellcheck disable=SC2034  # read by pf_setup
 PF_IPV6=0
 pf_setup "$TMP/postfix" > /dev/null || die "pf_setup failed"
 e2e_alloc_port SINK_PORT || die "no port"
@@ -286,13 +316,13 @@ for c in "${CONFIG_LIST[@]}"; do
     tag) start_milter tag "$BENCH_DIR/policies/tag-all.yaml" inet ;;
     decide-unix) start_milter decide-unix "$BENCH_DIR/policies/decide-only.yaml" unix ;;
     tag-unix) start_milter tag-unix "$BENCH_DIR/policies/tag-all.yaml" unix ;;
+    tag-nostrip) start_milter tag-nostrip "$BENCH_DIR/policies/tag-nostrip.yaml" inet ;;
     postfwd) start_postfwd ;;
     esac
 done
 
-CURRENT_CONFIG=
 apply_config() { # CONFIG: Postfix talks to that filter only
-    local c=$1 restr= milter=
+    local c=$1 restr='' milter=
     case $c in
     none) ;;
     postfwd) restr="check_policy_service inet:127.0.0.1:$PFW_PORT" ;;
@@ -300,7 +330,6 @@ apply_config() { # CONFIG: Postfix talks to that filter only
     esac
     pf_conf "smtpd_recipient_restrictions = $restr" || return 1
     pf_set_milter "$milter" || return 1
-    CURRENT_CONFIG=$c
 }
 
 filter_ticks() { # CONFIG
@@ -321,7 +350,7 @@ log_lines() { # CONFIG: the milter's transaction log lines so far
 # ---------------------------------------------------------------- one run
 
 ROWS=$E2E_WORK/rows.tsv
-printf 'round\tload\tconfig\ttransactions\taccepted\tseconds\trate\tfilter_cpu_per_1000\tpostfix_cpu_per_1000\tlost\tfailed\tnote\n' > "$ROWS"
+printf 'round\tload\tconfig\ttransactions\taccepted\tseconds\trate\tfilter_cpu_per_1000\tpostfix_cpu_per_1000\tsystem_cpu_per_1000\tbusy_pct\tbackground_pct\tlost\tfailed\tnote\n' > "$ROWS"
 BAD_RUNS=0
 
 # run_load LOAD OUT: start the load, leave "transactions accepted failed note" in OUT_RESULT
@@ -361,16 +390,20 @@ except Exception as e:
 
 # expected milter log lines for a run: one per transaction (plaintext) or per session outcome (TLS)
 run_one() { # ROUND LOAD CONFIG
-    local round=$1 load=$2 c=$3 s0 s1 f0 f1 p0 p1 l0 l1 t0 t1 out tx acc failed note end cnt lost secs rate fcpu pcpu
+    local round=$1 load=$2 c=$3 s0 s1 f0 f1 p0 p1 l0 l1 t0 out tx acc failed note end lost secs rate fcpu pcpu
+    local b0 a0 b1 a1 scpu busy
     apply_config "$c" || die "cannot configure Postfix for $c"
     pf_wait_queue_empty 60 || note_bad "queue not empty before the run"
+    wait_quiet
     s0=$(sink_count)
     f0=$(filter_ticks "$c"); p0=$(tree_ticks "$PF_MASTER"); l0=$(log_lines "$c")
     out=$E2E_WORK/logs/run-$round-$load-$c.out
+    read -r b0 a0 < <(sys_ticks)
     t0=$EPOCHREALTIME
     run_load "$load" "$out"
     read -r tx acc failed note <<< "$OUT_RESULT"
-    read -r end cnt < <("$PYTHON" "$E2E_WORK/sinkwait.py" "$SINK_OUT" $(( s0 + acc )) 120)
+    read -r end _ < <("$PYTHON" "$E2E_WORK/sinkwait.py" "$SINK_OUT" $(( s0 + acc )) 120)
+    read -r b1 a1 < <(sys_ticks)
     pf_wait_queue_empty 60 || note="queue-not-empty"
     sleep 0.3                                    # a late duplicate would show up now
     s1=$(sink_count)
@@ -380,14 +413,17 @@ run_one() { # ROUND LOAD CONFIG
     rate=$(awk -v n="$tx" -v s="$secs" 'BEGIN {printf "%.1f", (s > 0 ? n / s : 0)}')
     fcpu=$(awk -v t=$(( f1 - f0 )) -v n="$tx" -v hz="$CLK_TCK" 'BEGIN {printf "%.3f", (n > 0 ? t / hz / n * 1000 : 0)}')
     pcpu=$(awk -v t=$(( p1 - p0 )) -v n="$tx" -v hz="$CLK_TCK" 'BEGIN {printf "%.3f", (n > 0 ? t / hz / n * 1000 : 0)}')
+    # the whole machine while the run lasted (load start to last delivery): CPU per 1000 and how busy
+    scpu=$(awk -v t=$(( b1 - b0 )) -v n="$tx" -v hz="$CLK_TCK" 'BEGIN {printf "%.3f", (n > 0 ? t / hz / n * 1000 : 0)}')
+    busy=$(awk -v b=$(( b1 - b0 )) -v a=$(( a1 - a0 )) 'BEGIN {printf "%.0f", (a > 0 ? 100 * b / a : 0)}')
     [ "$c" = none ] || [ "$c" = postfwd ] || [ $(( l1 - l0 )) = "$tx" ] || note="milter-logged-$(( l1 - l0 ))-of-$tx"
     if [ "$lost" != 0 ] || [ "$failed" != 0 ] || [ "$note" != - ]; then
         BAD_RUNS=$((BAD_RUNS + 1))
     fi
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$load" "$c" "$tx" "$acc" "$secs" "$rate" \
-        "$fcpu" "$pcpu" "$lost" "$failed" "$note" >> "$ROWS"
-    printf 'mta-bench: round %s %-9s %-12s %6s tx in %7ss = %7s/s  filter %s CPU-s/1000  postfix %s  lost %s%s\n' \
-        "$round" "$load" "$c" "$tx" "$secs" "$rate" "$fcpu" "$pcpu" "$lost" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$load" "$c" "$tx" "$acc" "$secs" \
+        "$rate" "$fcpu" "$pcpu" "$scpu" "$busy" "$BG_BUSY" "$lost" "$failed" "$note" >> "$ROWS"
+    printf 'mta-bench: round %s %-9s %-12s %6s tx in %7ss = %7s/s  CPU-s/1000: filter %s postfix %s all %s (%s%% busy, %s%% before)  lost %s%s\n' \
+        "$round" "$load" "$c" "$tx" "$secs" "$rate" "$fcpu" "$pcpu" "$scpu" "$busy" "$BG_BUSY" "$lost" \
         "$([ "$note" = - ] || echo "  ($note)")" >&2
 }
 note_bad() { echo "mta-bench: warning: $*" >&2; }
@@ -421,7 +457,7 @@ import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 loads = list(dict.fromkeys(r["load"] for r in rows))
 configs = list(dict.fromkeys(r["config"] for r in rows))
-configs.sort(key=lambda c: ["none", "decide", "tag", "decide-unix", "tag-unix", "postfwd"].index(c))
+configs.sort(key=lambda c: ["none", "decide", "tag", "decide-unix", "tag-unix", "tag-nostrip", "postfwd"].index(c))
 by = {}
 for r in rows:
     by.setdefault((r["load"], r["config"]), {})[r["round"]] = r
@@ -433,8 +469,8 @@ def span(xs, fmt):
     s = fmt % med(xs)
     return s if len(xs) < 2 else "%s (%s-%s)" % (s, fmt % min(xs), fmt % max(xs))
 stat = {}
-print("| load | configuration | rate/s median (min-max) | ratio to no filter | filter CPU-s/1000 | Postfix CPU-s/1000 | lost | failed |")
-print("|---|---|---|---|---|---|---|---|")
+print("| load | configuration | rate/s median (min-max) | ratio to no filter | filter CPU-s/1000 | Postfix CPU-s/1000 | machine CPU-s/1000 (busy) | lost | failed |")
+print("|---|---|---|---|---|---|---|---|---|")
 for load in loads:
     base = by.get((load, "none"), {})
     for c in configs:
@@ -446,11 +482,14 @@ for load in loads:
                   if k in base and float(base[k]["rate"]) > 0]
         fcpu = [float(r["filter_cpu_per_1000"]) for r in runs.values()]
         pcpu = [float(r["postfix_cpu_per_1000"]) for r in runs.values()]
+        scpu = [float(r["system_cpu_per_1000"]) for r in runs.values()]
+        busy = [float(r["busy_pct"]) for r in runs.values()]
         lost = sum(int(r["lost"]) for r in runs.values())
         failed = sum(int(r["failed"]) + (r["note"] != "-") for r in runs.values())
         stat[(load, c)] = (med(rates), med(ratios), med(fcpu))
-        print("| %s | %s | %s | %s | %s | %s | %d | %d |" % (load, c, span(rates, "%.0f"),
-              span(ratios, "%.2f"), "-" if c == "none" else span(fcpu, "%.2f"), span(pcpu, "%.2f"), lost, failed))
+        print("| %s | %s | %s | %s | %s | %s | %.2f (%.0f%%) | %d | %d |" % (load, c, span(rates, "%.0f"),
+              span(ratios, "%.2f"), "-" if c == "none" else span(fcpu, "%.2f"), span(pcpu, "%.2f"),
+              med(scpu), med(busy), lost, failed))
 print()
 print("Targets (issue 7; medians):")
 def target(what, key, op, limit, idx):
@@ -474,7 +513,10 @@ for load in loads:
         print("  %-58s %5.0f vs %.0f  %s" % ("%s %s ahead of postfwd (rate)" % (load, c), a, b,
               "met" if a > b else "NOT met"))
 bad = sum(int(r["lost"]) != 0 or int(r["failed"]) != 0 or r["note"] != "-" for r in rows)
+busy = [int(r["background_pct"]) for r in rows]
 print()
+print("Background load before the runs (others' processes): median %d%%, max %d%%; %d of %d runs started on a "
+      "busy machine (>= 10%%)" % (statistics.median(busy), max(busy), sum(b >= 10 for b in busy), len(rows)))
 print("%d runs in %s s; %s" % (len(rows), sys.argv[2],
       "nothing lost, no failed run" if bad == 0 else "%d runs LOST messages or FAILED" % bad))
 EOF
