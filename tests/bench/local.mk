@@ -4,6 +4,8 @@ tests_bench_bench_policy_SOURCES = tests/bench/bench_policy.c
 tests_bench_bench_policy_CFLAGS = $(AM_CFLAGS) -O2
 tests_bench_bench_policy_LDADD = policy/libpolicy.a $(YAML_LIBS)
 CLEANFILES += $(EXTRA_PROGRAMS)
+EXTRA_DIST += tests/bench/mta-bench.sh tests/bench/concurrency.sh tests/bench/report-bench.sh \
+	tests/bench/policies tests/bench/postfwd
 
 bench: tests/bench/bench_policy
 	cd $(srcdir) && $(abs_builddir)/tests/bench/bench_policy
