@@ -144,21 +144,25 @@ done(const struct conn_ctx *conn, unsigned long no_reply_step)
 	return conn != NULL && (conn->steps & no_reply_step) ? SMFIS_NOREPLY : SMFIS_CONTINUE;
 }
 
-/* The client address as the MTA sent it, else from the connect sockaddr. */
+/*
+ * The client address from {client_addr}, else from the connect sockaddr,
+ * in canonical form: Sendmail's "IPv6:0:0:0:0:0:0:0:1" becomes "::1", as
+ * Postfix sends it.
+ */
 static void
 read_client_addr(SMFICTX *ctx, struct conn_ctx *conn, const struct sockaddr *sa)
 {
-	char text[INET6_ADDRSTRLEN];
-	const char *addr = macro(ctx, "{client_addr}");
+	char from_sa[INET6_ADDRSTRLEN], text[MTA_ADDR_TEXT_MAX];
+	const char *raw = macro(ctx, "{client_addr}");
 
-	if (addr == NULL && sa != NULL && sa->sa_family == AF_INET)
-		addr = inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
-		                 text, sizeof(text));
-	else if (addr == NULL && sa != NULL && sa->sa_family == AF_INET6)
-		addr =
+	if (raw == NULL && sa != NULL && sa->sa_family == AF_INET)
+		raw = inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr,
+		                from_sa, sizeof(from_sa));
+	else if (raw == NULL && sa != NULL && sa->sa_family == AF_INET6)
+		raw =
 		    inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr,
-		              text, sizeof(text));
-	ctx_value_set(&conn->client_addr, addr);
+		              from_sa, sizeof(from_sa));
+	ctx_value_set(&conn->client_addr, mta_client_addr(text, sizeof(text), raw));
 }
 
 static sfsistat

@@ -6,8 +6,8 @@
  *
  * DESCRIPTION
  *	The two MTAs differ in what a milter must do for some actions (the
- *	reroute method) and in how they encode certificate names; everything
- *	else is the same milter protocol.
+ *	reroute method) and in how they encode certificate names and IPv6
+ *	client addresses; everything else is the same milter protocol.
  */
 #include "config.h"
 
@@ -15,6 +15,8 @@
 #include <string.h>
 
 #include "mta.h"
+#include "net_addr.h"
+#include "sanitize.h"
 
 enum mta_kind
 mta_detect(const char *v_macro)
@@ -100,4 +102,21 @@ mta_xtext_encode(char *dst, size_t size, const char *src)
 	}
 	dst[out] = '\0';
 	return out;
+}
+
+const char *
+mta_client_addr(char *dst, size_t size, const char *raw)
+{
+	struct net_addr addr;
+	char text[NET_ADDR_TEXT_MAX];
+
+	if (raw == NULL)
+		return NULL;
+	if (net_addr_parse(raw, &addr) == 0) {
+		net_addr_format(&addr, text, sizeof(text));
+		sanitize(dst, size, text, 0);
+	} else {
+		sanitize(dst, size, raw, SANITIZE_SPACE);
+	}
+	return dst;
 }

@@ -5,8 +5,8 @@
  *	enum mta_kind mta_detect(const char *v_macro);
  *	const char *mta_kind_name(enum mta_kind kind);
  *	size_t mta_xtext_decode(char *dst, size_t size, const char *src);
-size_t mta_xtext_encode(char *dst, size_t size, const char *src);
  *	size_t mta_xtext_encode(char *dst, size_t size, const char *src);
+ *	const char *mta_client_addr(char *dst, size_t size, const char *raw);
  *
  * DESCRIPTION
  *	mta_detect() looks at the "v" macro sent at connect: Postfix sends
@@ -23,11 +23,21 @@ size_t mta_xtext_encode(char *dst, size_t size, const char *src);
  *	mta_xtext_encode() is the inverse, for ORCPT parameters: bytes
  *	outside "!".."~", and "+" and "=", become "+XX". It never cuts an
  *	escape in half.
+ *
+ *	mta_client_addr() puts the {client_addr} macro in one form for both
+ *	MTAs: Sendmail sends IPv6 clients as "IPv6:0:0:0:0:0:0:0:1", Postfix
+ *	as "::1". An address that parses (net_addr.h) is written in its
+ *	canonical inet_ntop() text ("::1"; an IPv4-mapped address as plain
+ *	IPv4); anything else is kept, sanitised (no control characters or
+ *	spaces). The result is dst, or NULL when raw is NULL. size should be
+ *	at least MTA_ADDR_TEXT_MAX.
  */
 #ifndef MTA_H
 #define MTA_H
 
 #include <stddef.h>
+
+#define MTA_ADDR_TEXT_MAX 256 /* a raw value is cut there */
 
 enum mta_kind { MTA_UNKNOWN, MTA_POSTFIX, MTA_SENDMAIL };
 
@@ -35,5 +45,6 @@ enum mta_kind mta_detect(const char *v_macro);
 const char *mta_kind_name(enum mta_kind kind);
 size_t mta_xtext_decode(char *dst, size_t size, const char *src);
 size_t mta_xtext_encode(char *dst, size_t size, const char *src);
+const char *mta_client_addr(char *dst, size_t size, const char *raw);
 
 #endif

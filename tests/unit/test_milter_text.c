@@ -8,7 +8,8 @@
  *	the log line formatter (key order, quoting, escaping, NOQUEUE, "-"
  *	for missing values, percent formatting, 255-byte cuts), the reply
  *	mapping (defaults, code classes, '%' escaping, internal failure) and
- *	the MTA helpers (detection from the v macro, xtext both ways).
+ *	the MTA helpers (detection from the v macro, xtext both ways, the
+ *	client address in one form for both MTAs).
  *
  * DIAGNOSTICS
  *	Exit status 0 when every assertion held, 1 otherwise.
@@ -482,6 +483,34 @@ test_xtext(void)
 	CU_ASSERT_STRING_EQUAL(out, "a");
 }
 
+/* Sendmail's IPv6 form and Postfix's give the same text; junk is kept, sanitised. */
+static void
+test_client_addr(void)
+{
+	static const struct {
+		const char *in, *out;
+	} cases[] = {
+	    {"IPv6:0:0:0:0:0:0:0:1", "::1"},
+	    {"::1", "::1"},
+	    {"IPv6:2001:DB8:0:0:0:0:0:7", "2001:db8::7"},
+	    {"2001:db8::7", "2001:db8::7"},
+	    {"[IPv6:2001:db8::7]", "2001:db8::7"},
+	    {"192.0.2.7", "192.0.2.7"},
+	    {"::ffff:192.0.2.7", "192.0.2.7"},
+	    {"IPv6:0:0:0:0:0:0:0:1 x", "IPv6:0:0:0:0:0:0:0:1?x"},
+	    {"not\nan address", "not?an?address"},
+	    {"", ""},
+	};
+	char out[MTA_ADDR_TEXT_MAX];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		CU_ASSERT_PTR_EQUAL(mta_client_addr(out, sizeof(out), cases[i].in), out);
+		CU_ASSERT_STRING_EQUAL(out, cases[i].out);
+	}
+	CU_ASSERT_PTR_NULL(mta_client_addr(out, sizeof(out), NULL));
+}
+
 static const struct fixture_test tests[] = {
     {"sanitize: replacements", test_sanitize_table},
     {"sanitize: cuts", test_sanitize_cuts},
@@ -499,6 +528,7 @@ static const struct fixture_test tests[] = {
     {"reply: long text", test_reply_long_text},
     {"mta: detection", test_mta_detect},
     {"mta: xtext", test_xtext},
+    {"mta: client address", test_client_addr},
     {NULL, NULL},
 };
 
