@@ -290,7 +290,7 @@ cb_envrcpt(SMFICTX *ctx, char **argv)
 	if ((qid = macro(ctx, "i")) != NULL)
 		ctx_value_set(&conn->msg.queue_id, qid);
 	when_now(&when);
-	result = txn_rcpt(conn, argv[0], &when, &reply);
+	result = txn_rcpt(conn, argv[0], (const char *const *)argv + 1, &when, &reply);
 	if (conn->steps & SMFIP_NR_RCPT)
 		return SMFIS_NOREPLY; /* no recipient rules: nothing to answer */
 	return result_status(ctx, result, &reply);

@@ -124,9 +124,9 @@ conn_host(const struct conn_ctx *conn)
 }
 
 int
-msg_add_rcpt(struct msg_ctx *msg, const char *rcpt)
+msg_add_rcpt(struct msg_ctx *msg, const char *rcpt, const char *params)
 {
-	char **grown;
+	struct rcpt_copy *grown, *r;
 	size_t alloc;
 
 	if (msg->rcpt_count == msg->rcpt_alloc) {
@@ -136,8 +136,13 @@ msg_add_rcpt(struct msg_ctx *msg, const char *rcpt)
 		msg->rcpts = grown;
 		msg->rcpt_alloc = alloc;
 	}
-	if ((msg->rcpts[msg->rcpt_count] = strdup(rcpt)) == NULL)
+	r = &msg->rcpts[msg->rcpt_count];
+	if ((r->address = strdup(rcpt)) == NULL)
 		return -1;
+	if ((r->params = strdup(params != NULL ? params : "")) == NULL) {
+		free(r->address);
+		return -1;
+	}
 	msg->rcpt_count++;
 	return 0;
 }
@@ -158,8 +163,10 @@ msg_reset(struct msg_ctx *msg)
 {
 	size_t i;
 
-	for (i = 0; i < msg->rcpt_count; i++)
-		free(msg->rcpts[i]);
+	for (i = 0; i < msg->rcpt_count; i++) {
+		free(msg->rcpts[i].address);
+		free(msg->rcpts[i].params);
+	}
 	free(msg->rcpts);
 	free(msg->subject);
 	memset(msg, 0, sizeof(*msg));

@@ -12,7 +12,7 @@
  *	void conn_facts(const struct conn_ctx *conn, struct session_facts *facts);
  *	const char *conn_host(const struct conn_ctx *conn);
  *
- *	int msg_add_rcpt(struct msg_ctx *msg, const char *rcpt);
+ *	int msg_add_rcpt(struct msg_ctx *msg, const char *rcpt, const char *params);
  *	int msg_set_subject(struct msg_ctx *msg, const char *subject);
  *	void msg_reset(struct msg_ctx *msg);
  *
@@ -29,8 +29,9 @@
  *	whole context is one allocation and a callback has no allocation that
  *	can fail. They are sanitised only where they are written out.
  *	Only the optional parts allocate: the Subject (for subject_prefix)
- *	and the recipient list (for recipient-suffix rerouting); those
- *	functions return -1 when memory runs out.
+ *	and the recipient list (for recipient-suffix rerouting: each address
+ *	as given in RCPT TO, with its ESMTP parameters, already cleaned up by
+ *	the caller); those functions return -1 when memory runs out.
  *
  *	conn_new() returns NULL when memory runs out. conn_active() is the
  *	number of live connections (for a clean stop).
@@ -49,12 +50,18 @@
 #include "policy.h"
 #include "snapshot.h"
 
-#define CTX_VALUE_MAX 256 /* 255 bytes, as logged */
-#define CTX_ADDR_MAX  520 /* an RFC 5321 path (256) with room to spare */
+#define CTX_VALUE_MAX  256 /* 255 bytes, as logged */
+#define CTX_ADDR_MAX   520 /* an RFC 5321 path (256) with room to spare */
+#define CTX_PARAMS_MAX 512 /* one recipient's ESMTP parameters, as kept */
 
 struct ctx_value {
 	int set;
 	char text[CTX_VALUE_MAX];
+};
+
+struct rcpt_copy {
+	char *address; /* as given in RCPT TO, with the angle brackets */
+	char *params;  /* its ESMTP parameters, space-separated; "" for none */
 };
 
 struct msg_ctx {
@@ -77,7 +84,7 @@ struct msg_ctx {
 	unsigned foreign_reroute; /* ... and of the reroute header */
 	char *subject;            /* first Subject value, when needed */
 	int have_subject;
-	char **rcpts; /* recipients as given, when needed */
+	struct rcpt_copy *rcpts; /* recipients as given, when needed */
 	size_t rcpt_count;
 	size_t rcpt_alloc;
 };
@@ -114,7 +121,7 @@ const char *ctx_value_get(const struct ctx_value *value);
 void conn_facts(const struct conn_ctx *conn, struct session_facts *facts);
 const char *conn_host(const struct conn_ctx *conn);
 
-int msg_add_rcpt(struct msg_ctx *msg, const char *rcpt);
+int msg_add_rcpt(struct msg_ctx *msg, const char *rcpt, const char *params);
 int msg_set_subject(struct msg_ctx *msg, const char *subject);
 void msg_reset(struct msg_ctx *msg);
 

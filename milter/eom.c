@@ -151,12 +151,16 @@ reroute_header(SMFICTX *ctx, struct conn_ctx *conn, const char *relay)
 	return 0;
 }
 
-/* Sendmail: rcpt@dom becomes rcpt@dom.SUFFIX, which a .cf rule sends to the legacy relay. */
+/*
+ * Sendmail: rcpt@dom becomes rcpt@dom.SUFFIX, which a .cf rule sends to the
+ * legacy relay; the client's RCPT parameters go with it (txn_reroute_rcpt).
+ */
 static int
 reroute_recipients(SMFICTX *ctx, struct conn_ctx *conn)
 {
-	const char *suffix = conn->snap->settings->reroute_suffix;
-	char address[CTX_ADDR_MAX], rewritten[CTX_ADDR_MAX + 64], orcpt[3 * CTX_ADDR_MAX + 16];
+	char rcpt[TXN_RCPT_MAX], params[TXN_PARAMS_MAX], shown[SANITIZE_MAX + 1];
+	char qid[SANITIZE_MAX + 1];
+	const char *original, *why;
 	size_t i;
 	int par = (conn->actions & SMFIF_ADDRCPT_PAR) != 0;
 
@@ -164,14 +168,20 @@ reroute_recipients(SMFICTX *ctx, struct conn_ctx *conn)
 	    !granted(conn, par ? SMFIF_ADDRCPT_PAR : SMFIF_ADDRCPT, "adding recipients"))
 		return -1;
 	for (i = 0; i < conn->msg.rcpt_count; i++) {
-		txn_strip_brackets(address, sizeof(address), conn->msg.rcpts[i]);
-		snprintf(rewritten, sizeof(rewritten), "<%s%s>", address, suffix ? suffix : "");
-		memcpy(orcpt, "ORCPT=rfc822;", 13);
-		mta_xtext_encode(orcpt + 13, sizeof(orcpt) - 13, address);
-		if (smfi_delrcpt(ctx, conn->msg.rcpts[i]) != MI_SUCCESS ||
-		    (par ? smfi_addrcpt_par(ctx, rewritten, orcpt)
-		         : smfi_addrcpt(ctx, rewritten)) != MI_SUCCESS) {
-			msg_warn("cannot rewrite recipient %s for rerouting", address);
+		original = conn->msg.rcpts[i].address;
+		sanitize(shown, sizeof(shown), original, 0);
+		if ((why = txn_reroute_rcpt(conn, i, rcpt, sizeof(rcpt), params, sizeof(params))) !=
+		    NULL) {
+			sanitize(qid, sizeof(qid), ctx_value_get(&conn->msg.queue_id),
+			         SANITIZE_SPACE);
+			msg_warn("%s: recipient %s not rerouted: %s", qid[0] ? qid : "NOQUEUE",
+			         shown, why);
+			continue;
+		}
+		if (smfi_delrcpt(ctx, (char *)original) != MI_SUCCESS ||
+		    (par ? smfi_addrcpt_par(ctx, rcpt, params[0] != '\0' ? params : NULL)
+		         : smfi_addrcpt(ctx, rcpt)) != MI_SUCCESS) {
+			msg_warn("cannot rewrite recipient %s for rerouting", shown);
 			return -1;
 		}
 	}

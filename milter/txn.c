@@ -165,22 +165,110 @@ txn_mail(struct conn_ctx *conn, const char *sender, const char *queue_id,
 	return TXN_CONTINUE;
 }
 
+/* Is this ESMTP parameter printable ASCII without spaces? */
+static int
+param_clean(const char *param)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)param; *p != '\0'; p++)
+		if (*p < '!' || *p > '~')
+			return 0;
+	return param[0] != '\0';
+}
+
+/* The client's RCPT parameters as one bounded, space-separated string. */
+static void
+txn_join_params(char *dst, size_t size, const char *const *params)
+{
+	char shown[SANITIZE_MAX + 1];
+	size_t len = 0, plen;
+
+	dst[0] = '\0';
+	for (; params != NULL && *params != NULL; params++) {
+		plen = strlen(*params);
+		if (!param_clean(*params) || len + (len > 0) + plen >= size) {
+			sanitize(shown, sizeof(shown), *params, 0);
+			msg_warn("RCPT parameter \"%s\" not kept for rerouting (%s)", shown,
+			         param_clean(*params) ? "too long" : "not printable ASCII");
+			continue;
+		}
+		if (len > 0)
+			dst[len++] = ' ';
+		memcpy(dst + len, *params, plen + 1);
+		len += plen;
+	}
+}
+
 /* Keep the recipient for rewriting when this connection reroutes that way. */
 static int
-txn_keep_rcpt(struct conn_ctx *conn, const char *rcpt)
+txn_keep_rcpt(struct conn_ctx *conn, const char *rcpt, const char *const *params)
 {
+	char joined[CTX_PARAMS_MAX];
+
 	if (txn_reroute_method(conn) != REROUTE_RECIPIENT_SUFFIX)
 		return 0;
-	return msg_add_rcpt(&conn->msg, rcpt);
+	txn_join_params(joined, sizeof(joined), params);
+	return msg_add_rcpt(&conn->msg, rcpt, joined);
+}
+
+/* Does the parameter list have an ORCPT? */
+static int
+has_orcpt(const char *params)
+{
+	const char *p = params;
+
+	while (*p != '\0') {
+		if (strncasecmp(p, "ORCPT=", 6) == 0)
+			return 1;
+		p += strcspn(p, " ");
+		p += strspn(p, " ");
+	}
+	return 0;
+}
+
+const char *
+txn_reroute_rcpt(const struct conn_ctx *conn, size_t index, char *rcpt, size_t rcpt_size,
+                 char *params, size_t params_size)
+{
+	const struct rcpt_copy *r = &conn->msg.rcpts[index];
+	const char *suffix = conn->snap->settings->reroute_suffix;
+	const char *j = ctx_value_get(&conn->host);
+	char address[CTX_ADDR_MAX + CTX_VALUE_MAX + 1];
+	size_t len;
+
+	txn_strip_brackets(address, CTX_ADDR_MAX, r->address);
+	if (strchr(address, '@') == NULL) {
+		if (j == NULL || *j == '\0')
+			return "it has no domain, and the MTA sent no j macro to qualify it with";
+		len = strlen(address);
+		snprintf(address + len, sizeof(address) - len, "@%s", j);
+	}
+	if (suffix == NULL)
+		suffix = "";
+	if ((size_t)snprintf(rcpt, rcpt_size, "<%s%s>", address, suffix) >= rcpt_size)
+		return "the rewritten address is too long";
+	len = (size_t)snprintf(params, params_size, "%s", r->params);
+	if (len >= params_size)
+		return "its parameters are too long";
+	if (!has_orcpt(r->params)) {
+		if (len + 1 + 13 + 3 * strlen(address) >= params_size)
+			return "its parameters are too long";
+		len += (size_t)snprintf(params + len, params_size - len, "%sORCPT=rfc822;",
+		                        len > 0 ? " " : "");
+		mta_xtext_encode(params + len, params_size - len, address);
+	}
+	return NULL;
 }
 
 /* An accepted recipient: count it; its decision may set the message's. */
 static enum txn_result
-txn_rcpt_accept(struct conn_ctx *conn, const char *rcpt, const struct decision *d)
+txn_rcpt_accept(struct conn_ctx *conn, const char *rcpt, const char *const *params,
+                const struct decision *d)
 {
 	struct msg_ctx *m = &conn->msg;
 
-	if (txn_keep_rcpt(conn, rcpt) != 0) {
+	if (txn_keep_rcpt(conn, rcpt, params) != 0) {
 		msg_warn("out of memory keeping a recipient; tempfail at end of message");
 		m->failed = 1;
 	}
@@ -193,8 +281,8 @@ txn_rcpt_accept(struct conn_ctx *conn, const char *rcpt, const struct decision *
 }
 
 enum txn_result
-txn_rcpt(struct conn_ctx *conn, const char *rcpt, const struct decide_context *when,
-         struct reply *reply)
+txn_rcpt(struct conn_ctx *conn, const char *rcpt, const char *const *params,
+         const struct decide_context *when, struct reply *reply)
 {
 	struct msg_ctx *m = &conn->msg;
 	struct session_facts facts;
@@ -209,14 +297,14 @@ txn_rcpt(struct conn_ctx *conn, const char *rcpt, const struct decide_context *w
 		return TXN_REFUSE;
 	}
 	if (!m->pending)
-		return txn_rcpt_accept(conn, rcpt, NULL);
+		return txn_rcpt_accept(conn, rcpt, params, NULL);
 	conn_facts(conn, &facts);
 	txn_strip_brackets(address, sizeof(address), rcpt);
 	facts.recipient = address;
 	policy_decide(conn->snap->policy, &facts, when, &d);
 	reply_from_decision(&d, reply);
 	if (reply->verdict == REPLY_NONE)
-		return txn_rcpt_accept(conn, rcpt, &d);
+		return txn_rcpt_accept(conn, rcpt, params, &d);
 	if (d.by_recipient_rule) {
 		/* This recipient only; the transaction goes on. */
 		m->refusals++;

@@ -5,15 +5,16 @@
  *	enum txn_result txn_mail(struct conn_ctx *conn, const char *sender,
  *	    const char *queue_id, const struct decide_context *when, struct reply *reply);
  *	enum txn_result txn_rcpt(struct conn_ctx *conn, const char *rcpt,
- *	    const struct decide_context *when, struct reply *reply);
+ *	    const char *const *params, const struct decide_context *when,
+ *	    struct reply *reply);
  *	void txn_header(struct conn_ctx *conn, const char *name, const char *value);
  *	const struct decision *txn_final(const struct conn_ctx *conn);
  *	int txn_audit_wanted(const struct conn_ctx *conn, const struct decision *decision);
  *	void txn_fail(struct conn_ctx *conn, struct reply *reply);
  *	void txn_end(struct conn_ctx *conn, const char *reply);
-enum reroute_method txn_reroute_method(const struct conn_ctx *conn);
-void txn_strip_brackets(char *dst, size_t size, const char *address);
  *	enum reroute_method txn_reroute_method(const struct conn_ctx *conn);
+ *	const char *txn_reroute_rcpt(const struct conn_ctx *conn, size_t index,
+ *	    char *rcpt, size_t rcpt_size, char *params, size_t params_size);
  *	void txn_strip_brackets(char *dst, size_t size, const char *address);
  *
  * DESCRIPTION
@@ -32,7 +33,12 @@ void txn_strip_brackets(char *dst, size_t size, const char *address);
  *	the MTA to skip the rest of it.
  *
  *	txn_rcpt() counts the recipient and, when MAIL waited, decides for
- *	it. A refusal by a recipient rule answers only that recipient (and
+ *	it. params are the ESMTP parameters of the RCPT command (the
+ *	callback's argv after the address; NULL-terminated, or NULL). When
+ *	the connection reroutes by recipient suffix, each accepted recipient
+ *	is kept with its parameters: those of printable ASCII without spaces,
+ *	in order, up to CTX_PARAMS_MAX - 1 bytes in all; any other is dropped
+ *	with a warning. A refusal by a recipient rule answers only that recipient (and
  *	is logged on its own line); a refusal by any other rule is the
  *	transaction's and is given to this and every later RCPT. Among the
  *	accepted recipients, the earliest deciding rule sets the message's
@@ -50,8 +56,20 @@ void txn_strip_brackets(char *dst, size_t size, const char *address);
  *
  *	txn_reroute_method() resolves the "auto" reroute method for the MTA
  *	of the connection: the reroute header on Postfix (and unknown MTAs),
- *	recipient rewriting on Sendmail. txn_strip_brackets() copies an
- *	envelope address without spaces and angle brackets.
+ *	recipient rewriting on Sendmail.
+ *
+ *	txn_reroute_rcpt() prepares kept recipient number index for the
+ *	recipient-suffix reroute: rcpt gets "<user@domain" SUFFIX ">", params
+ *	the client's parameters of that recipient plus
+ *	"ORCPT=rfc822;user@domain" (xtext) when the client gave no ORCPT, so
+ *	that the legacy relay and DSNs see the original address. A recipient
+ *	without a domain ("<postmaster>") is first qualified with the MTA's
+ *	j macro (user@j). The result is NULL, or why the recipient cannot be
+ *	rerouted (no domain and no j macro, or too long); the caller then
+ *	leaves it as it is and logs the reason.
+ *
+ *	txn_strip_brackets() copies an envelope address without spaces and
+ *	angle brackets.
  */
 #ifndef TXN_H
 #define TXN_H
@@ -59,18 +77,24 @@ void txn_strip_brackets(char *dst, size_t size, const char *address);
 #include "context.h"
 #include "reply.h"
 
+/* Room for txn_reroute_rcpt()'s results: user@j plus the suffix; the parameters plus ORCPT. */
+#define TXN_RCPT_MAX   (CTX_ADDR_MAX + CTX_VALUE_MAX + 256)
+#define TXN_PARAMS_MAX (CTX_PARAMS_MAX + 16 + 3 * (CTX_ADDR_MAX + CTX_VALUE_MAX))
+
 enum txn_result { TXN_CONTINUE, TXN_ACCEPT, TXN_REFUSE };
 
 enum txn_result txn_mail(struct conn_ctx *conn, const char *sender, const char *queue_id,
                          const struct decide_context *when, struct reply *reply);
-enum txn_result txn_rcpt(struct conn_ctx *conn, const char *rcpt, const struct decide_context *when,
-                         struct reply *reply);
+enum txn_result txn_rcpt(struct conn_ctx *conn, const char *rcpt, const char *const *params,
+                         const struct decide_context *when, struct reply *reply);
 void txn_header(struct conn_ctx *conn, const char *name, const char *value);
 const struct decision *txn_final(const struct conn_ctx *conn);
 int txn_audit_wanted(const struct conn_ctx *conn, const struct decision *decision);
 void txn_fail(struct conn_ctx *conn, struct reply *reply);
 void txn_end(struct conn_ctx *conn, const char *reply);
 enum reroute_method txn_reroute_method(const struct conn_ctx *conn);
+const char *txn_reroute_rcpt(const struct conn_ctx *conn, size_t index, char *rcpt,
+                             size_t rcpt_size, char *params, size_t params_size);
 void txn_strip_brackets(char *dst, size_t size, const char *address);
 
 #endif

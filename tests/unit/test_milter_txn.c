@@ -11,7 +11,8 @@
  *	to RCPT by recipient rules (per-recipient refusals, the transaction's
  *	own refusal at the first RCPT, the earliest rule among accepted
  *	recipients for the message), foreign header counting, and keeping
- *	recipients for Sendmail's recipient-suffix reroute.
+ *	recipients for Sendmail's recipient-suffix reroute (with their RCPT
+ *	parameters, ORCPT, and unqualified addresses qualified with j).
  *
  * DIAGNOSTICS
  *	Exit status 0 when every assertion held, 1 otherwise.
@@ -179,7 +180,7 @@ test_mail_accept_and_log(void)
 	int before = log_lines();
 
 	CU_ASSERT_EQUAL(txn_mail(c, "<scan@example.com>", NULL, &w, &r), TXN_CONTINUE);
-	CU_ASSERT_EQUAL(txn_rcpt(c, "<a@example.org>", &w, &r), TXN_CONTINUE);
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<a@example.org>", NULL, &w, &r), TXN_CONTINUE);
 	CU_ASSERT_EQUAL(c->msg.nrcpt, 1);
 	ctx_value_set(&c->msg.queue_id, "4Bq1c2Yz");
 	d = txn_final(c);
@@ -234,7 +235,7 @@ test_mail_report_only(void)
 	const struct decision *d;
 
 	CU_ASSERT_EQUAL(txn_mail(c, "<a@b>", NULL, &w, &r), TXN_CONTINUE);
-	CU_ASSERT_EQUAL(txn_rcpt(c, "<x@y>", &w, &r), TXN_CONTINUE);
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<x@y>", NULL, &w, &r), TXN_CONTINUE);
 	d = txn_final(c);
 	CU_ASSERT_STRING_EQUAL(d->rule_name, "shadow");
 	CU_ASSERT_EQUAL(d->action, ACTION_DEFER);
@@ -329,14 +330,14 @@ test_rcpt_transaction_refusal(void)
 	CU_ASSERT_TRUE(c->msg.pending);
 	CU_ASSERT_EQUAL(log_lines(), before);
 	/* postmaster is exempt. */
-	CU_ASSERT_EQUAL(txn_rcpt(c, "<postmaster@example.org>", &w, &r), TXN_CONTINUE);
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<postmaster@example.org>", NULL, &w, &r), TXN_CONTINUE);
 	/* Anyone else: the transaction's own decision, at this RCPT... */
-	CU_ASSERT_EQUAL(txn_rcpt(c, "<bob@example.org>", &w, &r), TXN_REFUSE);
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<bob@example.org>", NULL, &w, &r), TXN_REFUSE);
 	CU_ASSERT_STRING_EQUAL(r.logged, "421 4.7.66");
 	CU_ASSERT_EQUAL(log_lines(), before + 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(), " nrcpt=1 rule=auth-legacy action=defer "));
 	/* ... and every later one, logged once. */
-	CU_ASSERT_EQUAL(txn_rcpt(c, "<carol@example.org>", &w, &r), TXN_REFUSE);
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<carol@example.org>", NULL, &w, &r), TXN_REFUSE);
 	CU_ASSERT_STRING_EQUAL(r.logged, "421 4.7.66");
 	txn_end(c, NULL);
 	CU_ASSERT_EQUAL(log_lines(), before + 1);
@@ -354,15 +355,15 @@ test_rcpt_rules(void)
 
 	CU_ASSERT_EQUAL(txn_mail(c, "<a@b>", NULL, &w, &r), TXN_CONTINUE);
 	/* A recipient rule refuses only its recipient, on its own line. */
-	CU_ASSERT_EQUAL(txn_rcpt(c, "<x@blocked.example>", &w, &r), TXN_REFUSE);
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<x@blocked.example>", NULL, &w, &r), TXN_REFUSE);
 	CU_ASSERT_EQUAL(r.verdict, REPLY_REJECT);
 	CU_ASSERT_STRING_EQUAL(r.logged, "550 5.7.1");
 	CU_ASSERT_STRING_EQUAL(r.text, "no plaintext here");
 	CU_ASSERT_EQUAL(log_lines(), before + 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(), " nrcpt=0 rule=blocked action=reject "));
 	/* The others are accepted; the earliest deciding rule sets the message's action. */
-	CU_ASSERT_EQUAL(txn_rcpt(c, "<c@other.example>", &w, &r), TXN_CONTINUE);
-	CU_ASSERT_EQUAL(txn_rcpt(c, "<d@print.example>", &w, &r), TXN_CONTINUE);
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<c@other.example>", NULL, &w, &r), TXN_CONTINUE);
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<d@print.example>", NULL, &w, &r), TXN_CONTINUE);
 	CU_ASSERT_EQUAL(c->msg.nrcpt, 2);
 	d = txn_final(c);
 	CU_ASSERT_STRING_EQUAL(d->rule_name, "printers");
@@ -384,8 +385,8 @@ test_rcpt_all_refused(void)
 	int before = log_lines();
 
 	txn_mail(c, "<a@b>", NULL, &w, &r);
-	CU_ASSERT_EQUAL(txn_rcpt(c, "<x@blocked.example>", &w, &r), TXN_REFUSE);
-	CU_ASSERT_EQUAL(txn_rcpt(c, "<y@blocked.example>", &w, &r), TXN_REFUSE);
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<x@blocked.example>", NULL, &w, &r), TXN_REFUSE);
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<y@blocked.example>", NULL, &w, &r), TXN_REFUSE);
 	txn_end(c, NULL); /* abort: no valid recipients */
 	CU_ASSERT_EQUAL(log_lines(), before + 2);
 	conn_free(c);
@@ -401,16 +402,91 @@ test_sendmail_keeps_recipients(void)
 	c->mta = MTA_SENDMAIL;
 	CU_ASSERT_EQUAL(txn_reroute_method(c), REROUTE_RECIPIENT_SUFFIX);
 	txn_mail(c, "<a@b>", NULL, &w, &r);
-	txn_rcpt(c, "<one@example.org>", &w, &r);
-	txn_rcpt(c, "<two@example.org>", &w, &r);
+	txn_rcpt(c, "<one@example.org>", NULL, &w, &r);
+	txn_rcpt(c, "<two@example.org>", NULL, &w, &r);
 	CU_ASSERT_EQUAL(c->msg.rcpt_count, 2);
-	CU_ASSERT_STRING_EQUAL(c->msg.rcpts[1], "<two@example.org>");
+	CU_ASSERT_STRING_EQUAL(c->msg.rcpts[1].address, "<two@example.org>");
+	CU_ASSERT_STRING_EQUAL(c->msg.rcpts[1].params, "");
 	txn_end(c, NULL);
 	/* Postfix reroutes by header: nothing kept. */
 	c->mta = MTA_POSTFIX;
 	txn_mail(c, "<a@b>", NULL, &w, &r);
-	txn_rcpt(c, "<one@example.org>", &w, &r);
+	txn_rcpt(c, "<one@example.org>", NULL, &w, &r);
 	CU_ASSERT_EQUAL(c->msg.rcpt_count, 0);
+	txn_end(c, NULL);
+	conn_free(c);
+}
+
+/*
+ * Recipient-suffix reroute: the client's RCPT parameters are kept (clean
+ * ones only) and passed on, ORCPT added only when the client gave none, an
+ * unqualified recipient qualified with j, or left alone without j.
+ */
+static void
+test_sendmail_reroute_rcpt(void)
+{
+	struct conn_ctx *c = session(policy_mail, "TLSv1", NULL);
+	struct decide_context w = when();
+	struct reply r;
+	static const char *const notify[] = {"NOTIFY=SUCCESS,FAILURE", NULL};
+	static const char *const orcpt[] = {"ORCPT=rfc822;first@example.org", "NOTIFY=NEVER", NULL};
+	static const char *const dirty[] = {"NOTIFY=DELAY", "X-BAD=a\tb", "", NULL};
+	char rcpt[TXN_RCPT_MAX], params[TXN_PARAMS_MAX];
+
+	c->mta = MTA_SENDMAIL;
+	ctx_value_set(&c->host, "mx.example");
+	txn_mail(c, "<a@b>", NULL, &w, &r);
+	txn_rcpt(c, "<one@example.org>", notify, &w, &r);
+	txn_rcpt(c, "<two@example.org>", orcpt, &w, &r);
+	txn_rcpt(c, "<postmaster>", dirty, &w, &r);
+	txn_rcpt(c, "<plus+x=y@example.org>", NULL, &w, &r);
+	CU_ASSERT_EQUAL_FATAL(c->msg.rcpt_count, 4);
+	CU_ASSERT_STRING_EQUAL(c->msg.rcpts[0].params, "NOTIFY=SUCCESS,FAILURE");
+	CU_ASSERT_STRING_EQUAL(c->msg.rcpts[2].params, "NOTIFY=DELAY");
+
+	CU_ASSERT_PTR_NULL(txn_reroute_rcpt(c, 0, rcpt, sizeof(rcpt), params, sizeof(params)));
+	CU_ASSERT_STRING_EQUAL(rcpt, "<one@example.org.LEGACY-TLS>");
+	CU_ASSERT_STRING_EQUAL(params, "NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;one@example.org");
+	CU_ASSERT_PTR_NULL(txn_reroute_rcpt(c, 1, rcpt, sizeof(rcpt), params, sizeof(params)));
+	CU_ASSERT_STRING_EQUAL(rcpt, "<two@example.org.LEGACY-TLS>");
+	CU_ASSERT_STRING_EQUAL(params, "ORCPT=rfc822;first@example.org NOTIFY=NEVER");
+	CU_ASSERT_PTR_NULL(txn_reroute_rcpt(c, 2, rcpt, sizeof(rcpt), params, sizeof(params)));
+	CU_ASSERT_STRING_EQUAL(rcpt, "<postmaster@mx.example.LEGACY-TLS>");
+	CU_ASSERT_STRING_EQUAL(params, "NOTIFY=DELAY ORCPT=rfc822;postmaster@mx.example");
+	CU_ASSERT_PTR_NULL(txn_reroute_rcpt(c, 3, rcpt, sizeof(rcpt), params, sizeof(params)));
+	CU_ASSERT_STRING_EQUAL(params, "ORCPT=rfc822;plus+2Bx+3Dy@example.org");
+
+	/* No j macro: the unqualified recipient stays as it is. */
+	ctx_value_set(&c->host, NULL);
+	CU_ASSERT_PTR_NOT_NULL(txn_reroute_rcpt(c, 2, rcpt, sizeof(rcpt), params, sizeof(params)));
+	CU_ASSERT_PTR_NULL(txn_reroute_rcpt(c, 0, rcpt, sizeof(rcpt), params, sizeof(params)));
+	/* Too small a buffer is refused, not cut. */
+	CU_ASSERT_PTR_NOT_NULL(txn_reroute_rcpt(c, 0, rcpt, 10, params, sizeof(params)));
+	CU_ASSERT_PTR_NOT_NULL(txn_reroute_rcpt(c, 0, rcpt, sizeof(rcpt), params, 30));
+	txn_end(c, NULL);
+	conn_free(c);
+}
+
+/* Parameters beyond CTX_PARAMS_MAX are dropped whole, never cut. */
+static void
+test_rcpt_params_bounded(void)
+{
+	struct conn_ctx *c = session(policy_mail, "TLSv1", NULL);
+	struct decide_context w = when();
+	struct reply r;
+	char big[400];
+	const char *params[] = {"NOTIFY=NEVER", big, big, "RET=HDRS", NULL};
+
+	memset(big, 'a', sizeof(big) - 1);
+	memcpy(big, "X-BIG=", 6);
+	big[sizeof(big) - 1] = '\0';
+	c->mta = MTA_SENDMAIL;
+	txn_mail(c, "<a@b>", NULL, &w, &r);
+	txn_rcpt(c, "<one@example.org>", params, &w, &r);
+	CU_ASSERT_EQUAL_FATAL(c->msg.rcpt_count, 1);
+	CU_ASSERT_EQUAL(strlen(c->msg.rcpts[0].params), 12 + 1 + 399 + 1 + 8);
+	CU_ASSERT_PTR_NOT_NULL(strstr(c->msg.rcpts[0].params, "NOTIFY=NEVER X-BIG=aaa"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(c->msg.rcpts[0].params, "a RET=HDRS"));
 	txn_end(c, NULL);
 	conn_free(c);
 }
@@ -441,6 +517,8 @@ static const struct fixture_test tests[] = {
     {"RCPT: recipient rules", test_rcpt_rules},
     {"RCPT: every recipient refused", test_rcpt_all_refused},
     {"Sendmail: recipients kept for rerouting", test_sendmail_keeps_recipients},
+    {"Sendmail: rerouted recipients keep their parameters", test_sendmail_reroute_rcpt},
+    {"Sendmail: recipient parameters bounded", test_rcpt_params_bounded},
     {"envelope addresses", test_strip_brackets},
     {NULL, NULL},
 };
