@@ -50,9 +50,13 @@
 #             [--from A] [--to B]... [--rcpt-param 'ORCPT=rfc822;b@x']... [--header 'N: v']...
 #             [--subject S] [--body TEXT] [--timeout SEC] [--no-data]
 #     Prints the transcript ("C: ..." / "S: ..." lines) and a last line like tlspolicy-probe's:
+#     (after a 421 the transcript says "S: (connection closed by the server)" when the server hung up,
+#     else "S: (connection still open ...)"; nothing is sent after a 421)
 #     "accepted 250 2.0.0 Ok: queued as 4XyZ", "deferred 421 4.7.66 ...", "rejected 550 ...",
 #     "failed <reason>".  Exit code 0 accepted, 4 deferred, 5 rejected, 2 connection/TLS failure.
 #     TLS 1.0/1.1 use `-cipher DEFAULT:@SECLEVEL=0` (OpenSSL 3 otherwise refuses the server's SHA1 signature).
+#     openssl runs behind two FIFOs (not a coproc, whose descriptors bash closes when it exits), so the
+#     server's last reply is read even when openssl has already gone; SIGPIPE is ignored while it runs.
 #     s_client does EHLO+STARTTLS itself and hides those replies: a refused STARTTLS (e.g. 454 when the milter
 #     is down) shows up as "failed TLS session failed: ...wrong version number".  No source-address binding.
 #     (contrib/probe's tlspolicy-probe will replace this for TLS tests.)
@@ -382,6 +386,17 @@ _smtp_verdict() { # prints last line, returns exit code
 }
 
 smtp_send() {
+    # A write to a connection the server (or openssl) already closed must fail, not kill the shell.
+    local pipe_trap rc
+    pipe_trap=$(trap -p PIPE)
+    trap '' PIPE
+    _smtp_send "$@"
+    rc=$?
+    if [ -n "$pipe_trap" ]; then eval "$pipe_trap"; else trap - PIPE; fi
+    return $rc
+}
+
+_smtp_send() {
     local host=127.0.0.1 port= tls=none cipher= ehlo=client.test.invalid ehlo_after=yes auth= cert= key=
     local from=sender@client.test.invalid subject="e2e test message" body="Test message body." nodata=
     local -a to=() rparams=() headers=()
@@ -446,12 +461,18 @@ smtp_send() {
         esac
         [ -n "$cert" ] && oargs+=(-cert "$cert")
         [ -n "$key" ] && oargs+=(-key "$key")
-        errf=$(mktemp "${E2E_WORK:-/tmp}/s_client.XXXXXX")
+        # openssl talks through two FIFOs that we open ourselves: a coproc's descriptors are closed by
+        # bash as soon as it reaps the coprocess, which loses the server's last reply (e.g. a 421
+        # followed by the close) with "read: 63: invalid file descriptor".
+        local fdir
+        fdir=$(mktemp -d "${E2E_WORK:-/tmp}/s_client.XXXXXX")
+        errf=$fdir/stderr
+        mkfifo "$fdir/in" "$fdir/out"
         _SMTP_EOL=$'\n'   # s_client -crlf adds the CR
-        coproc _SMTPC { exec openssl "${oargs[@]}" 2>"$errf"; }
-        spid=$_SMTPC_PID
-        _SMTP_RFD=${_SMTPC[0]}
-        _SMTP_WFD=${_SMTPC[1]}
+        openssl "${oargs[@]}" < "$fdir/in" > "$fdir/out" 2> "$errf" &
+        spid=$!
+        # the same order as openssl's redirections (in, then out), so that neither open blocks for good
+        exec {_SMTP_WFD}> "$fdir/in" {_SMTP_RFD}< "$fdir/out"
         [ -n "${E2E_PIDFILES[0]:-}" ] && e2e_track "$spid" s_client
         printf 'C: (openssl %s)\n' "${oargs[*]:1}"
         if [ "$ehlo_after" = yes ]; then
@@ -481,13 +502,14 @@ smtp_send() {
 _smtp_close_tls() {
     local spid=$1 errf=$2 i
     exec {_SMTP_WFD}>&- 2>/dev/null
+    exec {_SMTP_RFD}<&- 2>/dev/null
     for ((i = 0; i < 20; i++)); do
         kill -0 "$spid" 2>/dev/null || break
         sleep 0.05
     done
     kill -TERM "$spid" 2>/dev/null
     wait "$spid" 2>/dev/null
-    rm -f "$errf"
+    rm -rf "$(dirname "$errf")"
 }
 
 # _smtp_session AUTH FROM NODATA SUBJECT BODY NRCPT RCPT... PARAM... HEADER...
@@ -507,7 +529,7 @@ _smtp_session() {
         if _smtp_cmd "RCPT TO:<${to[i]}>${rp[i]:+ ${rp[i]}}"; then
             ok=1
         elif [[ -z $SMTP_CODE || $SMTP_CODE == 421 ]]; then
-            _smtp_verdict; return
+            _smtp_quit; _smtp_verdict; return
         fi
     done
     if [ "$ok" = 0 ]; then _smtp_quit; _smtp_verdict; return; fi
@@ -530,15 +552,32 @@ _smtp_session() {
     done
     printf 'C: (message: %s header lines, Message-ID: %s)\n' "$((5 + ${#hdrs[@]}))" "$msgid"
     _smtp_cmd "." ; local data_code=$SMTP_CODE data_reply=$SMTP_REPLY
-    if [[ -n $SMTP_CODE && $SMTP_CODE != 421 ]]; then _smtp_quit; fi
+    _smtp_quit
     SMTP_CODE=$data_code
     SMTP_REPLY=$data_reply
     _smtp_verdict
 }
 
-_smtp_quit() {
+# _smtp_check_closed: after a 421 the server must close the connection; say whether it did (EOF within
+# 3 s), without sending anything.
+_smtp_check_closed() {
+    local line rc
+    IFS= read -r -t 3 -u "$_SMTP_RFD" line 2>/dev/null
+    rc=$?
+    if [ "$rc" -gt 128 ]; then
+        printf 'S: (connection still open after 3 s)\n'
+    elif [ "$rc" -ne 0 ] && [ -z "$line" ]; then
+        printf 'S: (connection closed by the server)\n'
+    else
+        printf 'S: %s\n' "${line%$'\r'}"
+        printf 'S: (connection still open: more text after the 421)\n'
+    fi
+}
+
+_smtp_quit() { # QUIT unless the last reply ended the session (421: check that the server closed it)
     local c=$SMTP_CODE r=$SMTP_REPLY
-    [[ $c == 421 || -z $c ]] && return 0
+    [[ $c == 421 ]] && { _smtp_check_closed; return 0; }
+    [[ -z $c ]] && return 0
     _smtp_cmd QUIT || true
     SMTP_CODE=$c
     SMTP_REPLY=$r
