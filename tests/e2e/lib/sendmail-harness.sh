@@ -70,7 +70,7 @@
 #   sm_queue_ids / sm_quarantine_ids     ids of queued (qf) / quarantined (hf) jobs
 #   sm_quarantine_reason ID   the reason stored in the job (its "q" line)
 #   sm_release_quarantine [R] unquarantine jobs whose reason contains R (default: all), then sm_flush
-#   sm_wait_queue_empty [T]   wait until no qf/df/tf/xf files are left (quarantined hf jobs are ignored)
+#   sm_wait_queue_empty [T]   wait until no qf/df/tf/xf files are left (quarantined jobs, hf + df, are ignored)
 #   sm_queue_id TRANSCRIPT    the queue id from "250 2.0.0 ID Message accepted for delivery"
 #   sm_wait_sink DIR N [T]   sm_sink_count DIR   sm_sink_files DIR   sm_sink_grep DIR REGEX
 #   sm_wait_sink_grep DIR REGEX [T]      as the pf_* functions of the Postfix harness
@@ -610,9 +610,19 @@ sm_release_quarantine() {
     sm_flush
 }
 
+# _sm_queue_busy: true if a job other than a quarantined one is in the queue (a quarantined job is its hf
+# file plus its df file)
+_sm_queue_busy() {
+    local f
+    for f in "$SM_QUEUE"/qf* "$SM_QUEUE"/tf* "$SM_QUEUE"/xf*; do [ -e "$f" ] && return 0; done
+    for f in "$SM_QUEUE"/df*; do
+        [ -e "$f" ] && [ ! -e "$SM_QUEUE/hf${f##*/df}" ] && return 0
+    done
+    return 1
+}
+
 sm_wait_queue_empty() {
-    wait_for "[ -z \"\$(find '$SM_QUEUE' -maxdepth 1 \\( -name 'qf*' -o -name 'df*' -o -name 'tf*' -o -name 'xf*' \\) \
-        -print -quit 2>/dev/null)\" ]" "${1:-30}"
+    wait_for "! _sm_queue_busy" "${1:-30}"
 }
 
 sm_queue_id() {
