@@ -56,5 +56,5 @@ tests_unit_test_milter_txn_CFLAGS = $(MILTER_UNIT_FLAGS)
 tests_unit_test_milter_txn_LDADD = $(MILTER_UNIT_LIBS)
 
 EXTRA_DIST += contrib/postfix contrib/policies \
-	tests/e2e/postfix/test_milter.sh tests/e2e/postfix/policies \
-	tests/e2e/sendmail/test_milter.sh tests/e2e/sendmail/policies
+	tests/e2e/lib/milter-cases.sh tests/e2e/policies \
+	tests/e2e/postfix/test_milter.sh tests/e2e/sendmail/test_milter.sh

@@ -6,154 +6,220 @@
 # Environment: MILTER, PROBE, MILTER_WRAPPER (as tests/e2e/postfix/test_milter.sh), KEEP_WORK=1,
 #     SM_DEB_CACHE (the harness's cache of Sendmail's .debs).
 #
-# What is Sendmail-specific in the daemon: MTA detection from the v macro, xtext-decoded certificate
-# names and {verify} (cert_verified), "[addr]" as the client name without PTR, reroute by recipient
-# suffix (delrcpt + addrcpt_par with ORCPT) to the legacy mailer, hold by quarantine; plus the common
-# cases (421 at MAIL with AUTH on TLS 1.0, 550 reject, tag, STARTTLS without a new EHLO, forged headers,
-# the log line). Last line: "N passed, N failed".
+# The same matrix as the Postfix suite (tests/e2e/lib/milter-cases.sh: TLS 1.0/1.1/1.2/1.3 and
+# plaintext, with and without AUTH, several loopback sources and ::1, each action, report-only, a
+# rollout, forged headers, STARTTLS without a new EHLO, recipient rules, reloads, signals, SIGKILL,
+# daemon mode, unix socket), with Sendmail's own replies asserted exactly: "250 2.0.0 ID Message
+# accepted for delivery"; a 421 at MAIL or RCPT, after which Sendmail closes the connection;
+# "550 5.7.66 <sender>... text" at MAIL; a recipient refused with "450 4.7.66 <rcpt>... text" or
+# "451 4.7.66 text" (Sendmail names the address for 450/550/553 only); "451 4.3.2 Please try again
+# later" (MAIL, end of data) and "454 4.7.0" (STARTTLS) while the milter is down (F=T).
+# Then what only Sendmail does: {verify} and xtext-encoded certificate names (a CA-signed client
+# certificate matches cert_verified + cert_subject, a self-signed one is verify=FAIL), IPv6 clients
+# sent as "IPv6:0:0:0:0:0:0:0:1" (logged as ::1), reroute by recipient suffix (the legacy mailer gets
+# the original recipients with the client's NOTIFY/ORCPT, an unqualified recipient qualified with j),
+# reroute by quarantine plus the legacy queue runner, and hold = quarantine with the rule's reason,
+# which neither normal queue runs nor the legacy runner deliver.
+# Last line: "N passed, N failed".
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
 . "$HERE/../lib/sendmail-harness.sh"
+. "$HERE/../lib/milter-cases.sh"
 
-MILTER=${MILTER:-$PWD/milter/milter-tlspolicy}
-PROBE=${PROBE:-$PWD/contrib/probe/tlspolicy-probe}
-MILTER_WRAPPER=${MILTER_WRAPPER:-}
-E2E_KILL_GRACE=${E2E_KILL_GRACE:-8}
-DEFER_TEXT="TLS 1.0 and 1.1 are not supported. Please upgrade/update your client to support TLS 1.2."
+mc_init
 
-for f in "$MILTER" "$PROBE"; do
-    [ -x "$f" ] || { echo "test_milter.sh: $f not found (run from the build directory or set MILTER/PROBE)"; exit 2; }
-done
-[ "$(id -u)" = 0 ] || { echo "test_milter.sh: needs root"; exit 2; }
+# ---------------------------------------------------------------- Sendmail's side of the matrix
 
-e2e_init
-mkdir -p "$E2E_WORK/tx"
-e2e_alloc_port MPORT
-TXN_LOG=$E2E_WORK/txn.log
-MLOG=$E2E_WORK/milter.log
+MC_MTA=sendmail
+MC_ACCEPTED='^accepted 250 2\.0\.0 [0-9A-Za-z]+ Message accepted for delivery$'
+MC_LOCALNAME=localhost
+MC_VERIFY_TLS=NO
+MC_REFUSED_QID='^[0-9A-Za-z]{8,}: '     # Sendmail has the queue id from the connection on
+MC_DOWN_DATA='^451 4\.3\.2 Please try again later$'
+MC_DOWN_MAIL='^deferred 451 4\.3\.2 Please try again later$'
+MC_DOWN_TLS='^deferred 454 4\.7\.0 Please try again later$'
+MC_SOCK_OWNER=nobody:nogroup
+
+mta_port() {
+    case $1 in mx) echo "$SM_PORT_MX" ;; submission) echo "$SM_PORT_SUBMISSION" ;; legacy) echo "$SM_PORT_LEGACY" ;; esac
+}
+mta_sink() { case $1 in main) echo "$SM_SINK_MAIN" ;; legacy) echo "$SM_SINK_LEGACY" ;; esac; }
+mta_sink_grep() { sm_sink_grep "$@"; }
+mta_wait_sink_grep() { sm_wait_sink_grep "$@"; }
+mta_envelope_to() { echo "<$1>"; }
+# Sendmail's usrerr() puts "<address>... " (the sender at MAIL, the recipient at RCPT) in front of the
+# text for the codes 450, 550 and 553 only (fmtmsg() in its err.c); 421, 451 and the rest go out as given.
+mta_reply() { # ADDR "CODE XCODE TEXT"
+    local code=${2%% *} rest=${2#* }
+    case $code in
+    450|550|553) echo "$code ${rest%% *} <$1>... ${rest#* }" ;;
+    *) echo "$2" ;;
+    esac
+}
+mta_wait_queue_empty() { sm_wait_queue_empty "$@"; }
+
+mta_set_milter() {
+    case $1 in
+    inet) sm_set_milter "inet:$2@127.0.0.1" ;;
+    unix) sm_set_milter "unix:$2" ;;
+    esac
+}
+
+# Rerouted (recipient-suffix): no reroute header; the legacy mailer delivered the original recipient,
+# with the ORCPT the milter added.
+mta_check_rerouted() {
+    assert_eq "" "$(header "$1" X-TLS-Policy-Reroute)" "no reroute header"
+    assert_eq "<rcpt@example.test> ORCPT=rfc822;rcpt@example.test" "$(header "$1" X-Sink-Envelope-To)" "original recipient"
+    sm_assert_log "$QID: to=<rcpt@example\.test\.LEGACY-TLS>, .*mailer=legacy, .*stat=Sent"
+}
+
+# Held: quarantined with the rule's reason; a normal queue run leaves it there.
+mta_check_held() {
+    wait_for "sm_quarantine_ids | grep -qx '$1'" 10 || t_fail "$1 not quarantined"
+    assert_eq "$3" "$(sm_quarantine_reason "$1")" "quarantine reason"
+    sm_flush
+    sleep 1
+    assert_eq "" "$(in_sink "$SM_SINK_MAIN" "$2")$(in_sink "$SM_SINK_LEGACY" "$2")" "held, not delivered"
+    sm_quarantine_ids | grep -qx "$1" || t_fail "$1 left the quarantine"
+}
+
+# ---------------------------------------------------------------- Sendmail-only cases
+
+sm_case_client_cert() {
+    local f out qid
+    t_begin "client certificate: CA-signed matches cert_verified + cert_subject (xtext decoded); self-signed is verify=FAIL"
+    send ccert "127.0.0.1:$SM_PORT_MX" 1.3 --to rcpt@example.test --client-cert "$SM_CLIENT_CERT" --client-key "$SM_CLIENT_KEY"
+    assert_eq 0 "$RC" "accepted ($LAST)"
+    f=$(delivered "$SM_SINK_MAIN" ccert)
+    assert_match '; rule=cert-ok; action=tag; legacy=yes$' "$(audit_of "$f")" "cert rule matched"
+    wait_txn " $QID: " || t_fail "no log line"
+    expect_fields "$(txn_line " $QID: ")" "verify=OK rule=cert-ok tls=TLSv1.3"
+    # OpenSSL sends a self-signed certificate anyway: Sendmail says FAIL
+    out=$(smtp_send --port "$SM_PORT_MX" --tls 1.3 --cert "$SM_ROGUE_CERT" --key "$SM_ROGUE_KEY" --to rcpt@example.test | tail -n 1)
+    assert_match "${MC_ACCEPTED#^}" "$out" "self-signed: accepted"
+    qid=$(printf '%s\n' "$out" | mc_queue_id)
+    wait_txn " $qid: " || t_fail "no log line"
+    expect_fields "$(txn_line " $qid: ")" "verify=FAIL rule=modern action=accept"
+    # GnuTLS sends no certificate the server's CA list does not name: NO
+    send rogue "127.0.0.1:$SM_PORT_MX" 1.3 --to rcpt@example.test --client-cert "$SM_ROGUE_CERT" --client-key "$SM_ROGUE_KEY"
+    f=$(delivered "$SM_SINK_MAIN" rogue)
+    assert_match '; rule=modern; action=accept$' "$(audit_of "$f")" "no cert rule"
+    expect_fields "$(txn_line " $QID: ")" "verify=NO rule=modern"
+    t_end
+}
+
+# sink_envelope FILE: the envelope recipients the sink got, sorted, one per line
+sink_envelope() { header "$1" X-Sink-Envelope-To | sort; }
+
+sm_case_reroute_suffix() {
+    local out qid f
+    t_begin "reroute by recipient suffix: legacy sink only, original recipients with their NOTIFY/ORCPT, <postmaster> qualified with j"
+    out=$(smtp_send --port "$SM_PORT_LEGACY" --tls 1.0 --header "X-E2E-Case: reroute-params" \
+        --to one@example.test --rcpt-param 'NOTIFY=SUCCESS,FAILURE' \
+        --to two@example.org --rcpt-param 'ORCPT=rfc822;first@example.net NOTIFY=NEVER' \
+        --to postmaster)
+    printf '%s\n' "$out" > "$E2E_WORK/tx/reroute-params"
+    assert_match "${MC_ACCEPTED#^}" "$(printf '%s\n' "$out" | tail -n 1)" "accepted"
+    assert_eq 3 "$(printf '%s\n' "$out" | grep -c '^S: 250 2\.1\.5 ')" "three recipients accepted"
+    qid=$(printf '%s\n' "$out" | mc_queue_id)
+    f=$(delivered "$SM_SINK_LEGACY" reroute-params)
+    if [ -z "$f" ]; then t_fail "not in the legacy sink"; else
+        assert_eq "<one@example.test> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;one@example.test
+<postmaster@$SM_HOSTNAME> ORCPT=rfc822;postmaster@$SM_HOSTNAME
+<two@example.org> NOTIFY=NEVER ORCPT=rfc822;first@example.net" "$(sink_envelope "$f")" "envelope at the legacy relay"
+        assert_eq 1 "$(grep -c '^X-Sink-Envelope-From:' "$f")" "one transaction"
+        assert_match '; listener=legacy-in; auth=-; rule=legacy-listener; action=reroute$' "$(audit_of "$f")" "audit header"
+    fi
+    sleep 1
+    assert_eq "" "$(in_sink "$SM_SINK_MAIN" reroute-params)" "not in the main sink"
+    assert_eq 1 "$(in_sink "$SM_SINK_LEGACY" reroute-params | wc -l)" "delivered once"
+    wait_txn " $qid: " || t_fail "no log line"
+    expect_fields "$(txn_line " $qid: ")" "listener=legacy-in tls=TLSv1 action=reroute nrcpt=3 relay=smtp:[127.0.0.1]:$SM_PORT_SINK_LEGACY"
+    assert_file_lacks "$MLOG" 'not rerouted'
+    sm_assert_log "$qid: to=.*<postmaster@$SM_HOSTNAME\.LEGACY-TLS>.*, mailer=legacy, .*stat=Sent"
+    t_end
+}
+
+sm_case_reroute_quarantine() {
+    local out qid f
+    t_begin "reroute by quarantine: held from normal queue runs, then the legacy runner delivers it to the legacy sink only"
+    install_policy main quarantine
+    reload HUP
+    out=$(smtp_send --port "$SM_PORT_LEGACY" --tls 1.1 --header "X-E2E-Case: reroute-quarantine" \
+        --to one@example.test --rcpt-param 'NOTIFY=SUCCESS,FAILURE' \
+        --to two@example.org --rcpt-param 'ORCPT=rfc822;first@example.net NOTIFY=NEVER')
+    printf '%s\n' "$out" > "$E2E_WORK/tx/reroute-quarantine"
+    assert_match "${MC_ACCEPTED#^}" "$(printf '%s\n' "$out" | tail -n 1)" "accepted"
+    qid=$(printf '%s\n' "$out" | mc_queue_id)
+    wait_for "sm_quarantine_ids | grep -qx '$qid'" 10 || t_fail "$qid not quarantined"
+    assert_eq "$SM_QUARANTINE_REASON" "$(sm_quarantine_reason "$qid")" "quarantine reason"
+    sm_flush
+    sleep 1
+    assert_eq "" "$(in_sink "$SM_SINK_MAIN" reroute-quarantine)$(in_sink "$SM_SINK_LEGACY" reroute-quarantine)" \
+        "not delivered by a normal queue run"
+    sm_legacy_runner start || t_fail "legacy runner did not start"
+    f=$(delivered "$SM_SINK_LEGACY" reroute-quarantine 20)
+    if [ -z "$f" ]; then t_fail "the legacy runner did not deliver it"; else
+        assert_eq "<one@example.test> NOTIFY=SUCCESS,FAILURE
+<two@example.org> NOTIFY=NEVER ORCPT=rfc822;first@example.net" "$(sink_envelope "$f")" "envelope at the legacy relay"
+        assert_match '; listener=legacy-in; auth=-; rule=legacy-listener; action=reroute$' "$(audit_of "$f")" "audit header"
+    fi
+    sleep 1
+    assert_eq "" "$(in_sink "$SM_SINK_MAIN" reroute-quarantine)" "not in the main sink"
+    assert_eq 1 "$(in_sink "$SM_SINK_LEGACY" reroute-quarantine | wc -l)" "delivered once"
+    assert_eq "" "$(sm_quarantine_ids | grep -x "$qid")" "left the quarantine"
+    expect_fields "$(txn_line " $qid: ")" "listener=legacy-in tls=TLSv1.1 action=reroute nrcpt=2 relay=smtp:[127.0.0.1]:$SM_PORT_SINK_LEGACY"
+    # the held message of the matrix has another reason: the runner leaves it alone
+    assert_eq "$HOLD_QID" "$(sm_quarantine_ids | grep -x "$HOLD_QID")" "hold-tls11 still held"
+    assert_eq "" "$(in_sink "$SM_SINK_LEGACY" hold-tls11)" "hold-tls11 not delivered by the legacy runner"
+    sm_legacy_runner stop
+    install_policy main
+    reload HUP
+    t_end
+}
+
+# ---------------------------------------------------------------- the run
+
+mc_case_cli
 
 HARNESS_MILTER="inet:$MPORT@127.0.0.1" sm_setup > "$E2E_WORK/sm_setup.log" 2>&1 \
     || { echo "sm_setup failed:"; tail "$E2E_WORK/sm_setup.log"; exit 2; }
+MC_IPV6=$SM_IPV6
+MC_SINK_LEGACY_PORT=$SM_PORT_SINK_LEGACY
+MAIN=$(policy main)
 
-# shellcheck disable=SC2086
-$MILTER_WRAPPER "$MILTER" -f -c "$HERE/policies/milter.yaml" -p "inet:$MPORT@127.0.0.1" -L "$TXN_LOG" \
-    < /dev/null > "$MLOG" 2>&1 &
-MPID=$!
-e2e_track "$MPID" milter
-wait_for "grep -q 'started: socket' '$MLOG'" 60 || { echo "milter did not start"; cat "$MLOG"; exit 2; }
+mc_case_explain
+milter_start "$MAIN" -P "$E2E_WORK/milter.pid" || exit 2
 sm_start > "$E2E_WORK/sm_start.log" 2>&1 || { echo "sm_start failed"; tail "$E2E_WORK/sm_start.log"; exit 2; }
+mc_case_startup
 
-# send CASE PORT TLS [PROBE ARGS...]: as in the Postfix suite; RC, LAST, QID.
-send() {
-    local case=$1 port=$2 tls=$3; shift 3
-    "$PROBE" send "127.0.0.1:$port" --tls "$tls" --ehlo e2e.client.test --from "sender@client.test" \
-        --header "X-E2E-Case: $case" --subject "e2e $case" "$@" > "$E2E_WORK/tx/$case" 2>&1
-    RC=$?
-    LAST=$(tail -n 1 "$E2E_WORK/tx/$case")
-    QID=$(sed -n 's/.*250 2\.0\.0 \([0-9A-Za-z]*\) Message accepted.*/\1/p' "$E2E_WORK/tx/$case" | tail -n 1)
-}
-txn_line() { grep -E -- "$1" "$TXN_LOG" 2>/dev/null | tail -n 1 | sed 's/^.* milter-tlspolicy\[[0-9]*\]: //'; }
-header() {
-    awk -v name="$2" '
-        /^$/ { exit }
-        /^[ \t]/ { if (cur != "") { sub(/^[ \t]+/, " "); cur = cur $0 }; next }
-        { if (cur != "") print cur; cur = "" }
-        tolower(substr($0, 1, length(name) + 1)) == tolower(name ":") {
-            cur = substr($0, length(name) + 2); sub(/^[ \t]+/, "", cur) }
-        END { if (cur != "") print cur }' "$1"
-}
-delivered() { sm_wait_sink_grep "$1" "^X-E2E-Case: $2\$" "${3:-20}" | head -n 1; }
-expect_fields() {
-    local kv
-    for kv in $2; do
-        assert_match "(^| )$(printf '%s' "$kv" | sed 's/[][\.*^$+?(){}|]/\\&/g')( |$)" "$1" "log field $kv" || return 1
-    done
-}
+mc_cases_actions
+HOLD_QID=$(mc_queue_id < "$E2E_WORK/tx/hold-tls11")
+mc_case_exact_line
+mc_case_openssl
+mc_case_forged
+mc_case_noehlo
+mc_case_ipv6
+sm_case_client_cert
+sm_case_reroute_suffix
+sm_case_reroute_quarantine
 
-t_begin "negotiation: Sendmail recognised, signal thread parked"
-assert_file_contains "$MLOG" 'started: socket'
-assert_file_lacks "$MLOG" 'does not offer smfi_setsymlist'
-t_end
+mc_case_sighup
+mc_case_bad_reload
+mc_cases_recipients
+install_policy main
+reload HUP
 
-t_begin "mx, TLS 1.3: accept, audit header, verify=NO"
-send mx-tls13 "$SM_PORT_MX" 1.3 --to rcpt@example.test
-assert_eq 0 "$RC" "accepted ($LAST)"
-f=$(delivered "$SM_SINK_MAIN" mx-tls13)
-assert_match '^mx\.test\.invalid; tls=TLSv1\.3; cipher=TLS_AES_256_GCM_SHA384; bits=256; client=localhost \[127\.0\.0\.1\]; listener=mx-in; auth=-; rule=modern; action=accept$' \
-    "$(header "$f" X-TLS-Policy)" "audit header"
-expect_fields "$(txn_line " $QID: ")" "client=localhost[127.0.0.1] listener=mx-in port=$SM_PORT_MX tls=TLSv1.3 verify=NO rule=modern action=accept nrcpt=1"
-t_end
+mc_case_storm
+mc_case_reopen
+mc_case_sigterm
+milter_start "$MAIN" || exit 2
+mc_case_sigkill
+mc_case_daemon_mode
+mc_case_unix_socket
 
-t_begin "mx, TLS 1.0: tag"
-send mx-tls10 "$SM_PORT_MX" 1.0 --to rcpt@example.test
-assert_eq 0 "$RC" "accepted ($LAST)"
-f=$(delivered "$SM_SINK_MAIN" mx-tls10)
-assert_match '; rule=mx-legacy; action=tag; legacy=yes$' "$(header "$f" X-TLS-Policy)" "audit header"
-t_end
-
-t_begin "submission, TLS 1.0 with AUTH: 421 at MAIL"
-send sub-auth "$SM_PORT_SUBMISSION" 1.0 --auth alice:secret123 --to rcpt@example.test
-assert_eq 4 "$RC" "deferred"
-assert_eq "deferred 421 4.7.66 $DEFER_TEXT" "$LAST" "reply"
-expect_fields "$(txn_line ' rule=auth-legacy ')" "auth=alice action=defer reply=\"421 4.7.66\" listener=submission-in"
-t_end
-
-t_begin "client certificate: xtext subject decoded, verify=OK"
-send ccert "$SM_PORT_MX" 1.3 --to rcpt@example.test --client-cert "$SM_CLIENT_CERT" --client-key "$SM_CLIENT_KEY"
-assert_eq 0 "$RC" "accepted ($LAST)"
-f=$(delivered "$SM_SINK_MAIN" ccert)
-assert_match '; rule=cert-ok; action=tag; legacy=yes$' "$(header "$f" X-TLS-Policy)" "cert rule matched"
-expect_fields "$(txn_line " $QID: ")" "verify=OK rule=cert-ok"
-send rogue "$SM_PORT_MX" 1.3 --to rcpt@example.test --client-cert "$SM_ROGUE_CERT" --client-key "$SM_ROGUE_KEY"
-f=$(delivered "$SM_SINK_MAIN" rogue)
-assert_match '; rule=modern; action=accept$' "$(header "$f" X-TLS-Policy)" "self-signed: no match"
-# (GnuTLS sends no certificate the server's CA list does not name: NO; OpenSSL would send it: FAIL)
-assert_match ' verify=(NO|FAIL) ' "$(txn_line " $QID: ")" "not verified"
-t_end
-
-t_begin "legacy listener: recipients rewritten, delivered to the legacy relay with the originals"
-send legacy "$SM_PORT_LEGACY" 1.0 --to one@example.test --to two@example.org
-assert_eq 0 "$RC" "accepted ($LAST)"
-f=$(delivered "$SM_SINK_LEGACY" legacy)
-assert_match . "$f" "in the legacy sink"
-[ -n "$f" ] && {
-    assert_match '<one@example.test> ORCPT=rfc822;one@example.test' "$(header "$f" X-Sink-Envelope-To)" "first recipient"
-    assert_match '<two@example.org> ORCPT=rfc822;two@example.org' "$(header "$f" X-Sink-Envelope-To)" "second recipient"
-    assert_match '; rule=legacy-listener; action=reroute$' "$(header "$f" X-TLS-Policy)" "audit header"
-}
-sleep 1
-assert_eq "" "$(sm_sink_grep "$SM_SINK_MAIN" '^X-E2E-Case: legacy$')" "not in the main sink"
-expect_fields "$(txn_line " $QID: ")" "listener=legacy-in action=reroute nrcpt=2 relay=smtp:[legacy-relay.test.invalid]:25"
-t_end
-
-t_begin "hold: quarantined with the rule's reason"
-send hold "$SM_PORT_MX" 1.1 --to rcpt@example.test --source 127.0.0.78
-assert_eq 0 "$RC" "accepted ($LAST)"
-wait_for "sm_quarantine_ids | grep -qx '$QID'" 10 || t_fail "$QID not quarantined"
-assert_eq "held-by-e2e" "$(sm_quarantine_reason "$QID")" "reason"
-expect_fields "$(txn_line " $QID: ")" "client=unknown[127.0.0.78] rule=hold-legacy action=hold"
-t_end
-
-t_begin "reject: default 550 reply; also without a new EHLO after STARTTLS"
-send reject "$SM_PORT_MX" 1.0 --to rcpt@example.test --source 127.0.0.79
-assert_eq 5 "$RC" "rejected"
-assert_match '^rejected 550 5\.7\.66 ' "$LAST" "reply"
-send reject-noehlo "$SM_PORT_MX" 1.0 --to rcpt@example.test --source 127.0.0.79 --ehlo-after-tls no
-assert_eq 5 "$RC" "rejected without the second EHLO"
-t_end
-
-t_begin "forged headers removed"
-send forged "$SM_PORT_MX" 1.3 --to rcpt@example.test --header "X-TLS-Policy: forged.example; rule=fake" \
-    --header "X-TLS-Policy-Reroute: smtp:[evil]:25"
-f=$(delivered "$SM_SINK_MAIN" forged)
-assert_match '^mx\.test\.invalid; .*; rule=modern; action=accept$' "$(header "$f" X-TLS-Policy)" "only ours"
-assert_eq "" "$(header "$f" X-TLS-Policy-Reroute)" "no reroute header"
-t_end
-
-t_begin "SIGTERM: clean stop"
-kill -TERM "$MPID"; wait "$MPID"; rc=$?
-assert_eq 0 "$rc" "exit status"
-t_end
-
+if [ -n "$MILTER_WRAPPER" ]; then
+    echo "milter log (wrapper: $MILTER_WRAPPER): $MLOG"
+fi
 t_summary
