@@ -23,8 +23,8 @@ divert(-1)dnl
 #   - two rules in ruleset ParseLocal (the LOCAL_RULE_0 hook of ruleset 0): user@domain.SUFFIX is
 #     delivered by "legacy" to RELAY as user@domain, its original address.
 #
-# The milter adds each new recipient with ORCPT=rfc822;user@domain (smfi_addrcpt_par), so DSNs name
-# the original address. Recipients that a milter adds at end of message are not checked against
+# The milter adds each new recipient with the client's RCPT parameters and, unless the client gave
+# one, ORCPT=rfc822;user@domain (smfi_addrcpt_par), so DSNs name the original address. Recipients that a milter adds at end of message are not checked against
 # check_rcpt or the relay rules; nothing else changes for mail without the marker.
 #
 # Check it with:  sendmail -C sendmail.cf -bt   and   3,0 bob@example.com.LEGACY-TLS
