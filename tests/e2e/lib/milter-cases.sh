@@ -323,7 +323,7 @@ mc_case_exact_line() {
     send exact-line "127.0.0.1:$(mta_port submission)" 1.3 --to "rcpt@example.test" --to "two@example.test" --auth alice:secret123
     wait_txn " $QID: "
     line=$(txn_line " $QID: ")
-    assert_eq "$QID: client=$MC_LOCALNAME[127.0.0.1] helo=e2e.client.test listener=submission-in port=$(mta_port submission) auth=alice tls=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384 bits=256 verify=$MC_VERIFY_TLS from=<sender@client.test> nrcpt=2 rule=modern action=accept mode=enforce selected=- percent=- skipped=- reply=- relay=-" \
+    assert_eq "$QID: client=${MC_LOCALNAME}[127.0.0.1] helo=e2e.client.test listener=submission-in port=$(mta_port submission) auth=alice tls=TLSv1.3 cipher=TLS_AES_256_GCM_SHA384 bits=256 verify=$MC_VERIFY_TLS from=<sender@client.test> nrcpt=2 rule=modern action=accept mode=enforce selected=- percent=- skipped=- reply=- relay=-" \
         "$line" "log line"
     assert_match '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}[+-][0-9]{2}:[0-9]{2} [^ ]+ milter-tlspolicy\[[0-9]+\]: ' \
         "$(grep " $QID: " "$TXN_LOG")" "timestamp, host, ident prefix"
@@ -388,11 +388,11 @@ mc_case_ipv6() {
         "$(audit_of "$f")" "audit header"
     wait_txn " $QID: " || t_fail "no log line"
     line=$(txn_line " $QID: ")
-    expect_fields "$line" "client=$MC_LOCALNAME[::1] tls=TLSv1 rule=mx-legacy"
+    expect_fields "$line" "client=${MC_LOCALNAME}[::1] tls=TLSv1 rule=mx-legacy"
     assert_no_match 'IPv6:' "$line$(audit_of "$f")" "no MTA-specific address form"
     send ipv6-plain "[::1]:$(mta_port mx)" none --to rcpt@example.test
     wait_txn " $QID: " || t_fail "no log line"
-    expect_fields "$(txn_line " $QID: ")" "client=$MC_LOCALNAME[::1] tls=none rule=default"
+    expect_fields "$(txn_line " $QID: ")" "client=${MC_LOCALNAME}[::1] tls=none rule=default"
     t_end
 }
 
@@ -464,7 +464,7 @@ mc_cases_recipients() {
 }
 
 mc_case_storm() {
-    local pids=() i j k
+    local pids=() i j _
     t_begin "a storm of SIGHUP/SIGUSR1 under load: always reload, never stop"
     for i in 1 2 3 4; do
         ( for j in $(seq 1 8); do
@@ -473,8 +473,8 @@ mc_case_storm() {
           done ) &
         pids+=($!)
     done
-    for k in $(seq 1 400); do kill -HUP "$MPID" 2>/dev/null; done
-    for k in $(seq 1 200); do kill -USR1 "$MPID" 2>/dev/null; kill -HUP "$MPID" 2>/dev/null; done
+    for _ in $(seq 1 400); do kill -HUP "$MPID" 2>/dev/null; done
+    for _ in $(seq 1 200); do kill -USR1 "$MPID" 2>/dev/null; kill -HUP "$MPID" 2>/dev/null; done
     wait "${pids[@]}"
     sleep 1
     e2e_pid_alive "$MPID" || t_fail "the daemon died"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2034  # the MC_* settings are read by tests/e2e/lib/milter-cases.sh
 # test_milter.sh -- milter-tlspolicy against a real Postfix 3.7 and real TLS clients
 #
 # Usage (as root, from the build directory, or with MILTER/PROBE set):
