@@ -77,7 +77,11 @@ wanted_steps(const struct snapshot *snap)
 
 	steps |= SMFIP_NR_CONN;   /* connect is never answered: only read */
 	steps |= SMFIP_NR_HELO;   /* HELO is never answered (421 there loses the reply) */
-	steps |= SMFIP_NODATA;    /* nothing to do at DATA */
+	/*
+	 * DATA is not skipped although nothing happens there: its reply keeps
+	 * the milter connection from stalling on Nagle and delayed ACKs before
+	 * end of message (measured: tagging over TCP 0.65 -> 0.79 of no filter).
+	 */
 	steps |= SMFIP_NOEOH;     /* nothing to do at end of headers */
 	steps |= SMFIP_NOBODY;    /* the body is never looked at */
 	steps |= SMFIP_NOUNKNOWN; /* unknown SMTP commands do not matter */
