@@ -280,6 +280,7 @@ e2e_on_cleanup() {
 
 e2e_cleanup() {
     local rc=$? h f p
+    set +eu   # a caller's errexit/nounset must not cut the cleanup short
     [ -n "$_E2E_CLEANED" ] && return $rc
     _E2E_CLEANED=1
     for h in "${E2E_CLEANUP_HOOKS[@]}"; do "$h" || true; done
