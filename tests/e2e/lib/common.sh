@@ -278,6 +278,24 @@ e2e_on_cleanup() {
     E2E_CLEANUP_HOOKS+=("$1")
 }
 
+# ---------------------------------------------------------------- sink directories
+# The SMTP sinks (sink.py) write one NNN.eml per message into a directory.
+sink_files() { ls "$1"/*.eml 2>/dev/null; }            # DIR: the messages, by name
+
+sink_count() {                                         # DIR: how many messages
+    local n=0 f
+    for f in "$1"/*.eml; do [ -e "$f" ] && n=$((n + 1)); done
+    echo "$n"
+}
+
+sink_wait() { wait_for "[ \$(sink_count '$1') -ge $2 ]" "${3:-15}"; }   # DIR N [T]
+
+sink_grep() { grep -El -- "$2" "$1"/*.eml 2>/dev/null; }   # DIR REGEX: matching messages
+
+sink_wait_grep() {                                     # DIR REGEX [T]: wait, print the names
+    wait_for "sink_grep '$1' '$2'" "${3:-15}" && sink_grep "$1" "$2"
+}
+
 e2e_cleanup() {
     local rc=$? h f p
     set +eu   # a caller's errexit/nounset must not cut the cleanup short

@@ -409,21 +409,12 @@ pf_release_hold() { postsuper -c "$PF_CONF" -H "${1:-ALL}" 2>/dev/null; }
 
 pf_flush() { postqueue -c "$PF_CONF" -f; }
 
-pf_sink_files() { ls "$1"/*.eml 2>/dev/null; }
-
-pf_sink_count() {
-    local n=0 f
-    for f in "$1"/*.eml; do [ -e "$f" ] && n=$((n + 1)); done
-    echo "$n"
-}
-
-pf_wait_sink() { wait_for "[ \$(pf_sink_count '$1') -ge $2 ]" "${3:-15}"; }
-
-pf_sink_grep() { grep -El -- "$2" "$1"/*.eml 2>/dev/null; }
-
-pf_wait_sink_grep() { # DIR REGEX [T]: wait for a matching .eml, print its name(s)
-    wait_for "pf_sink_grep '$1' '$2'" "${3:-15}" && pf_sink_grep "$1" "$2"
-}
+# The sink directories' helpers are common.sh's (sink_*); these names are the harness API.
+pf_sink_files() { sink_files "$@"; }
+pf_sink_count() { sink_count "$@"; }
+pf_wait_sink() { sink_wait "$@"; }
+pf_sink_grep() { sink_grep "$@"; }
+pf_wait_sink_grep() { sink_wait_grep "$@"; }
 
 _pf_sink_pid() { # NAME: pid of the running sink-NAME recorded in PF_DIR/pids
     local pid st name

@@ -631,21 +631,12 @@ sm_queue_id() {
 
 # ---------------------------------------------------------------- sinks and log
 
-sm_sink_files() { ls "$1"/*.eml 2>/dev/null; }
-
-sm_sink_count() {
-    local n=0 f
-    for f in "$1"/*.eml; do [ -e "$f" ] && n=$((n + 1)); done
-    echo "$n"
-}
-
-sm_wait_sink() { wait_for "[ \$(sm_sink_count '$1') -ge $2 ]" "${3:-15}"; }
-
-sm_sink_grep() { grep -El -- "$2" "$1"/*.eml 2>/dev/null; }
-
-sm_wait_sink_grep() {
-    wait_for "sm_sink_grep '$1' '$2'" "${3:-15}" && sm_sink_grep "$1" "$2"
-}
+# The sink directories' helpers are common.sh's (sink_*); these names are the harness API.
+sm_sink_files() { sink_files "$@"; }
+sm_sink_count() { sink_count "$@"; }
+sm_wait_sink() { sink_wait "$@"; }
+sm_sink_grep() { sink_grep "$@"; }
+sm_wait_sink_grep() { sink_wait_grep "$@"; }
 
 _sm_sink_pid() {
     local pid st name
