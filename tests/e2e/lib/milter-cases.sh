@@ -593,3 +593,24 @@ mc_case_unix_socket() {
     mta_set_milter inet "$MPORT"
     t_end
 }
+
+# The cases every MTA shares after its own: reloads, recipient rules, signals, restarts.
+mc_cases_lifecycle() {
+    mc_case_sighup
+    mc_case_bad_reload
+    mc_cases_recipients
+    install_policy main
+    reload HUP
+
+    mc_case_storm
+    mc_case_reopen
+    mc_case_sigterm
+    milter_start "$MAIN" || exit 2
+    mc_case_sigkill
+    mc_case_daemon_mode
+    mc_case_unix_socket
+
+    if [ -n "$MILTER_WRAPPER" ]; then
+        echo "milter log (wrapper: $MILTER_WRAPPER): $MLOG"
+    fi
+}

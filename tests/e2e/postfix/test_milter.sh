@@ -102,21 +102,5 @@ mc_case_forged
 mc_case_noehlo
 mc_case_ipv6
 
-mc_case_sighup
-mc_case_bad_reload
-mc_cases_recipients
-install_policy main
-reload HUP
-
-mc_case_storm
-mc_case_reopen
-mc_case_sigterm
-milter_start "$MAIN" || exit 2
-mc_case_sigkill
-mc_case_daemon_mode
-mc_case_unix_socket
-
-if [ -n "$MILTER_WRAPPER" ]; then
-    echo "milter log (wrapper: $MILTER_WRAPPER): $MLOG"
-fi
+mc_cases_lifecycle
 t_summary
