@@ -46,7 +46,7 @@
 #
 # SMTP client (openssl s_client for TLS, bash /dev/tcp for plaintext; loopback targets only):
 #   smtp_send --port P [--host 127.0.0.1] [--tls none|1.0|1.1|1.2|1.3|any] [--cipher STR]
-#             [--ehlo NAME] [--ehlo-after-tls yes|no] [--auth USER:PASS] [--cert FILE --key FILE]
+#             [--ehlo NAME|none] [--ehlo-after-tls yes|no] [--auth USER:PASS] [--cert FILE --key FILE]
 #             [--from A] [--to B]... [--rcpt-param 'ORCPT=rfc822;b@x']... [--header 'N: v']...
 #             [--subject S] [--body TEXT] [--timeout SEC] [--no-data]
 #     Prints the transcript ("C: ..." / "S: ..." lines) and a last line like tlspolicy-probe's:
@@ -54,6 +54,7 @@
 #     else "S: (connection still open ...)"; nothing is sent after a 421)
 #     "accepted 250 2.0.0 Ok: queued as 4XyZ", "deferred 421 4.7.66 ...", "rejected 550 ...",
 #     "failed <reason>".  Exit code 0 accepted, 4 deferred, 5 rejected, 2 connection/TLS failure.
+#     --ehlo none (plaintext only) sends MAIL right after the greeting, with no HELO or EHLO at all.
 #     TLS 1.0/1.1 use `-cipher DEFAULT:@SECLEVEL=0` (OpenSSL 3 otherwise refuses the server's SHA1 signature).
 #     openssl runs behind two FIFOs (not a coproc, whose descriptors bash closes when it exits), so the
 #     server's last reply is read even when openssl has already gone; SIGPIPE is ignored while it runs.
@@ -465,7 +466,7 @@ _smtp_send() {
         _SMTP_WFD=$fd
         _smtp_r || { exec {fd}>&-; _smtp_verdict "no greeting"; return; }
         [[ $SMTP_CODE == 2* ]] || { exec {fd}>&-; _smtp_verdict; return; }
-        if ! _smtp_cmd "EHLO $ehlo"; then exec {fd}>&-; _smtp_verdict; return; fi
+        if [ "$ehlo" != none ] && ! _smtp_cmd "EHLO $ehlo"; then exec {fd}>&-; _smtp_verdict; return; fi
     else
         local hp="$host:$port"
         [[ $host == *:* ]] && hp="[$host]:$port"

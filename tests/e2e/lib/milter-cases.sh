@@ -377,6 +377,21 @@ mc_case_noehlo() {
     t_end
 }
 
+# A session with no HELO at all (allowed by default on both MTAs) is still logged with its client,
+# listener and port, and decided like any other plaintext session.
+mc_case_nohelo() {
+    local out qid
+    t_begin "a session with no HELO at all: client, listener and port still known"
+    out=$(smtp_send --port "$(mta_port mx)" --tls none --ehlo none --to rcpt@example.test | tail -n 1)
+    assert_match "^${MC_ACCEPTED#^}" "$out" "accepted without HELO"
+    qid=$(printf '%s\n' "$out" | mc_queue_id)
+    if [ -z "$qid" ]; then t_fail "no queue id in \"$out\""; t_end; return; fi
+    wait_txn " $qid: " || t_fail "no log line for $qid"
+    assert_match "^$qid: client=${MC_LOCALNAME}\[127\.0\.0\.1\] helo=- listener=mx-in port=$(mta_port mx) auth=- tls=none " \
+        "$(txn_line " $qid: ")" "log line"
+    t_end
+}
+
 mc_case_ipv6() {
     local f line
     if [ "${MC_IPV6:-0}" != 1 ]; then t_skip "IPv6 client" "no ::1 here"; return 0; fi

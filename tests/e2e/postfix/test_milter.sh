@@ -100,6 +100,7 @@ mc_case_exact_line
 mc_case_openssl
 mc_case_forged
 mc_case_noehlo
+mc_case_nohelo
 mc_case_ipv6
 
 mc_cases_lifecycle

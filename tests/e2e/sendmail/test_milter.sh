@@ -201,6 +201,7 @@ mc_case_exact_line
 mc_case_openssl
 mc_case_forged
 mc_case_noehlo
+mc_case_nohelo
 mc_case_ipv6
 sm_case_client_cert
 sm_case_reroute_suffix
