@@ -18,6 +18,7 @@
 #include "arena.h"
 #include "cidr_set.h"
 #include "policy.h"
+#include "rule_index.h"
 
 /* Match keys, one bit each in match.keys. */
 enum match_key {
@@ -117,8 +118,6 @@ struct named_list {
 	size_t line, col;			/* where it was defined */
 };
 
-struct rule_head;
-
 struct policy {
 	struct arena arena;
 	struct policy_settings settings;
@@ -130,6 +129,7 @@ struct policy {
 	size_t owned_set_alloc;
 	struct rule *rules;
 	struct rule_head *heads;		/* one per rule, for prefilter.c */
+	struct rule_index index;		/* over the heads (rule_index.h) */
 	size_t rule_count;
 	struct rule default_rule;
 	int has_recipient_rules;

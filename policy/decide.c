@@ -2,7 +2,9 @@
  * decide.c -- the decision for one transaction (policy_decide)
  *
  * DESCRIPTION
- *	Rules are tried in order; the first whose match holds, whose "until"
+ *	Rules are tried in order, only those the index (rule_index.h) leaves
+ *	in for the session's TLS version, AUTH, listener, port and address;
+ *	the first whose match holds, whose "until"
  *	has not passed and whose rollout selects the session decides. A rule
  *	with a rollout that does not select the session is passed over (and
  *	remembered as "skipped" for the log); the default decides when no
@@ -26,6 +28,7 @@
 
 #include "compiled.h"
 #include "prefilter.h"
+#include "rule_index.h"
 #include "siphash.h"
 
 static int
@@ -102,50 +105,69 @@ fill_decision(const struct policy *policy, const struct rule *r, int index,
 	d->subject_prefix = r->subject_prefix;
 }
 
+/*
+ * Rule i, left in by the index: 1 when it decides (d filled), 0 to go on.
+ * A rule whose rollout passes the session over is remembered in d.
+ */
+static int
+rule_decides(const struct policy *policy, size_t i, const struct fact_summary *summary,
+    unsigned today, const struct session_facts *facts, const struct decide_context *when,
+    struct decision *d)
+{
+	const struct rule_head *h = &policy->heads[i];
+	const struct rule *r = &policy->rules[i];
+	int bp;
+
+	if (!prefilter_passes(h, summary) || (h->until_day != 0 && today > h->until_day))
+		return 0;
+	if ((r->match.keys & MK_RECIPIENT) && facts->recipient == NULL) {
+		if (match_holds(&r->match, facts, MK_RECIPIENT))
+			d->needs_recipient = 1;
+		return 0;
+	}
+	if (!match_holds(&r->match, facts, 0))
+		return 0;
+	if (r->has_rollout) {
+		bp = percent_in_force(&r->rollout, when->today);
+		if (!rollout_selects(policy, r, bp, facts, when)) {
+			if (d->skipped_rule == NULL) {
+				d->skipped_rule = r->name;
+				d->skipped_percent_bp = bp;
+				d->skipped_select = r->rollout.select;
+			}
+			return 0;
+		}
+		d->has_rollout = 1;
+		d->selected = 1;
+		d->percent_bp = bp;
+		d->rollout_select = r->rollout.select;
+	}
+	fill_decision(policy, r, (int)i, d);
+	return 1;
+}
+
 void
 policy_decide(const struct policy *policy, const struct session_facts *facts,
     const struct decide_context *when, struct decision *d)
 {
-	const struct rule_head *h;
+	const uint64_t *rows[RULE_INDEX_DIMS];
 	struct fact_summary summary;
-	const struct rule *r;
 	unsigned today;
-	size_t i;
-	int bp;
+	uint64_t candidates;
+	size_t w, i;
 
 	memset(d, 0, sizeof(*d));
 	d->percent_bp = 10000;
 	prefilter_summarize(facts, &summary);
 	today = prefilter_day(when->today);
-	for (i = 0; i < policy->rule_count; i++) {
-		h = &policy->heads[i];
-		if (!prefilter_passes(h, &summary) || (h->until_day != 0 && today > h->until_day))
-			continue;
-		r = &policy->rules[i];
-		if ((r->match.keys & MK_RECIPIENT) && facts->recipient == NULL) {
-			if (match_holds(&r->match, facts, MK_RECIPIENT))
-				d->needs_recipient = 1;
-			continue;
+	rule_index_rows(&policy->index, &summary, rows);
+	for (w = 0; w < policy->index.words; w++) {
+		for (candidates = rule_index_word(rows, w); candidates != 0;
+		    candidates &= candidates - 1) {
+			i = w * 64 + (size_t)__builtin_ctzll(candidates);
+			if (rule_decides(policy, i, &summary, today, facts, when, d))
+				return;
 		}
-		if (!match_holds(&r->match, facts, 0))
-			continue;
-		if (r->has_rollout) {
-			bp = percent_in_force(&r->rollout, when->today);
-			if (!rollout_selects(policy, r, bp, facts, when)) {
-				if (d->skipped_rule == NULL) {
-					d->skipped_rule = r->name;
-					d->skipped_percent_bp = bp;
-					d->skipped_select = r->rollout.select;
-				}
-				continue;
-			}
-			d->has_rollout = 1;
-			d->selected = 1;
-			d->percent_bp = bp;
-			d->rollout_select = r->rollout.select;
-		}
-		fill_decision(policy, r, (int)i, d);
-		return;
 	}
 	fill_decision(policy, &policy->default_rule, (int)policy->rule_count, d);
 }

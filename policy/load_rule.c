@@ -519,6 +519,8 @@ load_rules(struct load_ctx *ctx, const yaml_node_t *node, void *unused)
 	    ctx->policy->rule_count * sizeof(struct rule_head));
 	for (i = 0; i < ctx->policy->rule_count; i++)
 		prefilter_build(&ctx->policy->rules[i], &ctx->policy->heads[i]);
+	rule_index_build(&ctx->policy->arena, ctx->policy->heads, ctx->policy->rule_count,
+	    &ctx->policy->index);
 }
 
 void

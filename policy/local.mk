@@ -18,6 +18,7 @@ policy_libpolicy_a_SOURCES += \
 	policy/load_node.c policy/load_policy.c policy/load_lists.c \
 	policy/load_match.c policy/load_rule.c \
 	policy/action.c policy/match.c policy/decide.c \
-	policy/prefilter.c policy/prefilter.h policy/ascii.h
+	policy/prefilter.c policy/prefilter.h policy/ascii.h \
+	policy/rule_index.c policy/rule_index.h
 policy_libpolicy_a_CFLAGS = $(AM_CFLAGS) $(YAML_CFLAGS)
 dist_man_MANS += policy/milter-tlspolicy.yaml.5

@@ -4,14 +4,13 @@
  * SYNOPSIS
  *	void prefilter_build(const struct rule *rule, struct rule_head *head);
  *	unsigned prefilter_day(int yyyymmdd);
-unsigned prefilter_day(int yyyymmdd);
  *	void prefilter_summarize(const struct session_facts *facts, struct fact_summary *s);
  *	int prefilter_passes(const struct rule_head *head, const struct fact_summary *s);
  *
  * DESCRIPTION
  *	A struct rule is a few hundred bytes; scanning a thousand of them per
  *	decision is bound by memory, not by comparisons. Each rule therefore
- *	also has a 24-byte head with the tests that need no pattern matching:
+ *	also has a 16-byte head with the tests that need no pattern matching:
  *	TLS versions, authentication, a single exact listener (by hash), a
  *	single port, required cipher classes, the first octets of the client
  *	prefixes, "until", and the first and last literal characters of one

@@ -15,3 +15,10 @@ tests_unit_test_decide_noalloc_SOURCES = tests/unit/test_decide_noalloc.c
 tests_unit_test_decide_noalloc_CFLAGS = $(UNIT_TEST_FLAGS)
 tests_unit_test_decide_noalloc_LDFLAGS = -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc
 tests_unit_test_decide_noalloc_LDADD = $(UNIT_TEST_LIBS)
+
+# The rule index against a scan over every rule (an oracle over generated sessions).
+check_PROGRAMS += tests/unit/test_rule_index
+TESTS += tests/unit/test_rule_index
+tests_unit_test_rule_index_SOURCES = tests/unit/test_rule_index.c
+tests_unit_test_rule_index_CFLAGS = $(UNIT_TEST_FLAGS)
+tests_unit_test_rule_index_LDADD = $(UNIT_TEST_LIBS)
