@@ -8,7 +8,6 @@
  *	int process_write_pidfile(const char *path, char *err, size_t errlen);
  *	void process_remove_pidfile(const char *path);
  *	int process_drop_privileges(const struct run_as *who, char *err, size_t errlen);
-void process_raise_fd_limit(void);
  *	void process_raise_fd_limit(void);
  *
  * DESCRIPTION
