@@ -15,6 +15,8 @@
 #   decide-unix, tag-unix   the same milters over a unix socket (only with --configs)
 #   tag-nostrip  milter-tlspolicy, tests/bench/policies/tag-nostrip.yaml: tags, leaves header stripping to
 #                Postfix, so it needs no header stage (only with --configs)
+#   decide-base, tag-base   decide and tag with the binary given by --baseline (another build, to compare
+#                two builds in the same rounds; only with --configs)
 # Loads:
 #   plain-N      smtp-source -s N -m MESSAGES -l SIZE (one message per session, plaintext), N from --sessions
 #   tls-N        tlspolicy-probe load --sessions N --messages-per-session M --total T --tls-mix MIX --size SIZE
@@ -34,6 +36,7 @@
 #   --builddir DIR       where milter/milter-tlspolicy and contrib/probe/tlspolicy-probe are
 #                        (default: $BUILDDIR, else the current directory, else the source tree)
 #   --milter FILE        the milter-tlspolicy binary to measure (default: the build directory's)
+#   --baseline FILE      the binary of the decide-base and tag-base configurations
 #   --rounds N           rounds (default 5)
 #   --messages N         messages per plaintext run (default 3000)
 #   --sessions LIST      plaintext loads: smtp-source sessions, comma-separated (default 32,200); "" for none
@@ -71,6 +74,7 @@ KEEP=0
 QUICK=0
 OPT_BUILDDIR=${BUILDDIR:-}
 OPT_MILTER=
+BASELINE=
 
 usage() { sed -n '2,/^$/s/^# \{0,1\}//p' "${BASH_SOURCE[0]}"; }
 die() { echo "mta-bench: $*" >&2; exit 2; }
@@ -80,6 +84,7 @@ while [ $# -gt 0 ]; do
     case $1 in
     --builddir) OPT_BUILDDIR=$2; shift ;;
     --milter) OPT_MILTER=$2; shift ;;
+    --baseline) BASELINE=$2; shift ;;
     --rounds) ROUNDS=$2; shift ;;
     --messages) MESSAGES=$2; shift ;;
     --sessions) SESSIONS=$2; shift ;;
@@ -139,8 +144,9 @@ case ",$CONFIGS," in *,none,*) ;; *) CONFIG_LIST=(none "${CONFIG_LIST[@]}") ;; e
 for c in "${CONFIG_LIST[@]}"; do
     case $c in
     none|decide|tag|decide-unix|tag-unix|tag-nostrip) ;;
+    decide-base|tag-base) [ -x "$BASELINE" ] || die "$c needs --baseline FILE (an executable milter-tlspolicy)" ;;
     postfwd) command -v postfwd2 >/dev/null || die "postfwd2 not found (apt-get install postfwd), or leave out postfwd" ;;
-    *) die "unknown configuration '$c' (none decide tag postfwd decide-unix tag-unix tag-nostrip)" ;;
+    *) die "unknown configuration '$c' (none decide tag postfwd decide-unix tag-unix tag-nostrip decide-base tag-base)" ;;
     esac
 done
 LOADS=()
@@ -275,8 +281,8 @@ declare -A FILTER_PID MILTER_SPEC MILTER_LOG
 SOCKDIR=$TMP/sock
 mkdir -p "$SOCKDIR" && chmod 755 "$SOCKDIR"
 
-start_milter() { # CONFIG POLICY unix|inet
-    local name=$1 policy=$2 kind=$3 mport spec listen
+start_milter() { # CONFIG POLICY unix|inet [BINARY]
+    local name=$1 policy=$2 kind=$3 binary=${4:-$MILTER} mport spec listen
     if [ "$kind" = unix ]; then
         listen=unix:$SOCKDIR/$name.sock
         spec=$listen
@@ -286,7 +292,7 @@ start_milter() { # CONFIG POLICY unix|inet
         spec=inet:127.0.0.1:$mport
     fi
     MILTER_LOG[$name]=$TMP/$name.log
-    e2e_bg "milter-$name" "$MILTER" -f -c "$policy" -p "$listen" -m 0666 -L "${MILTER_LOG[$name]}"
+    e2e_bg "milter-$name" "$binary" -f -c "$policy" -p "$listen" -m 0666 -L "${MILTER_LOG[$name]}"
     FILTER_PID[$name]=$E2E_BG_PID
     MILTER_SPEC[$name]=$spec
     if [ "$kind" = unix ]; then
@@ -317,6 +323,8 @@ for c in "${CONFIG_LIST[@]}"; do
     decide-unix) start_milter decide-unix "$BENCH_DIR/policies/decide-only.yaml" unix ;;
     tag-unix) start_milter tag-unix "$BENCH_DIR/policies/tag-all.yaml" unix ;;
     tag-nostrip) start_milter tag-nostrip "$BENCH_DIR/policies/tag-nostrip.yaml" inet ;;
+    decide-base) start_milter decide-base "$BENCH_DIR/policies/decide-only.yaml" inet "$BASELINE" ;;
+    tag-base) start_milter tag-base "$BENCH_DIR/policies/tag-all.yaml" inet "$BASELINE" ;;
     postfwd) start_postfwd ;;
     esac
 done
@@ -457,7 +465,8 @@ import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 loads = list(dict.fromkeys(r["load"] for r in rows))
 configs = list(dict.fromkeys(r["config"] for r in rows))
-configs.sort(key=lambda c: ["none", "decide", "tag", "decide-unix", "tag-unix", "tag-nostrip", "postfwd"].index(c))
+configs.sort(key=lambda c: ["none", "decide", "tag", "decide-unix", "tag-unix", "tag-nostrip", "decide-base", "tag-base",
+                            "postfwd"].index(c))
 by = {}
 for r in rows:
     by.setdefault((r["load"], r["config"]), {})[r["round"]] = r
