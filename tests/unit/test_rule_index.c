@@ -86,8 +86,12 @@ load_generated(void)
 		    "  - {name: r%d, match: {%s}, action: tag}\n", i, m);
 	}
 	snprintf(yaml + len, size - len, "default: {action: accept}\n");
+	policy_errors_init(&errors);
 	policy = fixture_load(yaml, &errors);
 	free(yaml);
+	for (i = 0; (size_t)i < errors.count; i++)
+		fprintf(stderr, "%s\n", errors.lines[i]);
+	policy_errors_free(&errors);
 	CU_ASSERT_FATAL(policy != NULL);
 	CU_ASSERT_EQUAL(policy_rule_count(policy), RULES);
 	return policy;
