@@ -6,7 +6,8 @@
  *	facts, leaving out the keys in skip_keys (the decision uses that to
  *	ask whether a recipient rule could hold once the recipient is known).
  *	Within a key, any one value is enough. A fact the MTA did not report
- *	matches no pattern of its key, with these exceptions: "tls: none"
+ *	matches no pattern of its key ("cert_verified" neither true nor false
+ *	when the MTA sends no {verify}), with these exceptions: "tls: none"
  *	matches plaintext, "client: unknown" matches a missing or unparsable
  *	address, "client_name: unknown" a missing PTR name (Postfix sends
  *	"unknown", Sendmail "[ADDR]"), and "sender: <>" the null sender.
@@ -161,7 +162,8 @@ match_holds(const struct match *m, const struct session_facts *f, unsigned skip_
 		return 0;
 	if ((keys & MK_CIPHER_BITS) && !bits_hold(m, f->cipher_bits))
 		return 0;
-	if ((keys & MK_CERT_VERIFIED) && m->cert_verified != (f->cert_verified == 1))
+	if ((keys & MK_CERT_VERIFIED) &&
+	    (f->cert_verified < 0 || m->cert_verified != (f->cert_verified == 1)))
 		return 0;
 	if ((keys & MK_CIPHER) && !cipher_holds(m, f))
 		return 0;
