@@ -89,14 +89,14 @@ static void
 fill_decision(const struct policy *policy, const struct rule *r, int index,
     struct decision *d)
 {
-	int refuses = r->action != ACTION_ACCEPT && r->action != ACTION_TAG;
+	int acts = r->action != ACTION_ACCEPT;
 
 	d->rule_name = r->name;
 	d->rule_index = index;
 	d->action = r->action;
-	d->enforced = !(refuses && (policy->settings.report_only || r->report_only));
+	d->enforced = !(acts && (policy->settings.report_only || r->report_only));
 	d->by_recipient_rule = (r->match.keys & MK_RECIPIENT) != 0;
-	d->legacy = r->action == ACTION_TAG;
+	d->legacy = r->action == ACTION_TAG && d->enforced;
 	d->reply_code = r->reply_code;
 	d->reply_xcode = r->reply_xcode;
 	d->reply_text = r->reply_text;

@@ -91,7 +91,8 @@ struct decide_context {
 /*
  * The outcome of one decision. "action" is what the policy says; "enforced"
  * says whether the daemon must carry it out (0 in report-only mode, where
- * the daemon accepts and only logs and tags what would have happened).
+ * the daemon accepts, without the tag's legacy mark or Subject prefix, and
+ * only logs and shows in the audit header what would have happened).
  */
 struct decision {
 	const char *rule_name;		/* "default" when no rule decided */

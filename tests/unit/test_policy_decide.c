@@ -134,6 +134,8 @@ static const struct match_case match_cases[] = {
     {"{cert_verified: true}", "verify=FAIL", 0},
     {"{cert_verified: true}", "", 0},
     {"{cert_verified: false}", "verify=NO", 1},
+    {"{cert_verified: false}", "verify=FAIL", 1},
+    {"{cert_verified: false}", "", 0}, /* no {verify} (Postfix): neither value */
     /* several keys: all must hold */
     {"{tls: TLSv1, authenticated: true, listener: submission-in}",
      "tls=TLSv1 auth=alice listener=submission-in", 1},
@@ -408,7 +410,8 @@ test_report_only(void)
 	    "rules:\n"
 	    "  - {name: shadow, match: {listener: shadow}, action: defer, mode: report-only}\n"
 	    "  - {name: enforced, match: {listener: real}, action: reject}\n"
-	    "  - {name: tagging, match: {listener: tag}, action: tag}\n";
+	    "  - {name: tagging, match: {listener: tag}, action: tag, subject_prefix: \"[OLD]\"}\n"
+	    "  - {name: dry-tag, match: {listener: dry-tag}, action: tag, mode: report-only}\n";
 	char yaml[1024];
 	struct policy *policy;
 	struct decision d;
@@ -422,6 +425,13 @@ test_report_only(void)
 	CU_ASSERT_EQUAL(d.reply_code, 421);
 	decide_words(policy, "listener=real", 0, &d);
 	CU_ASSERT_EQUAL(d.enforced, 1);
+	decide_words(policy, "listener=tag", 0, &d);
+	CU_ASSERT_EQUAL(d.enforced, 1);
+	CU_ASSERT_EQUAL(d.legacy, 1);
+	decide_words(policy, "listener=dry-tag", 0, &d);
+	CU_ASSERT_EQUAL(d.action, ACTION_TAG);
+	CU_ASSERT_EQUAL(d.enforced, 0);
+	CU_ASSERT_EQUAL(d.legacy, 0); /* a dry run marks nothing */
 	policy_free(policy);
 
 	snprintf(yaml, sizeof(yaml), "version: 1\nsettings: {mode: report-only}\n%s", rules);
@@ -431,7 +441,10 @@ test_report_only(void)
 	CU_ASSERT_EQUAL(d.action, ACTION_REJECT);
 	CU_ASSERT_EQUAL(d.enforced, 0);
 	decide_words(policy, "listener=tag", 0, &d);
-	CU_ASSERT_EQUAL(d.enforced, 1); /* tagging is never held back */
+	CU_ASSERT_EQUAL(d.action, ACTION_TAG);
+	CU_ASSERT_EQUAL(d.enforced, 0); /* no legacy mark, no Subject prefix */
+	CU_ASSERT_EQUAL(d.legacy, 0);
+	CU_ASSERT_STRING_EQUAL(d.subject_prefix, "[OLD]"); /* what it would have done */
 	policy_free(policy);
 }
 

@@ -248,6 +248,7 @@ MC_ACTION_CASES=(
  "reject-tls10|mx|1.0|-|127.0.0.79|5|REJECTED|rule=reject-legacy action=reject reply=\"550 5.7.66\" nrcpt=0|none"
  "reject-plain|mx|none|-|127.0.0.79|0|ACCEPTED|rule=default tls=none|main"
  "shadow-tls10|mx|1.0|-|127.0.0.80|0|ACCEPTED|rule=shadow action=defer mode=report-only reply=-|main"
+ "shadowtag-tls10|mx|1.0|-|127.0.0.82|0|ACCEPTED|rule=shadow-tag action=tag mode=report-only|main"
  "canary-tls11|mx|1.1|-|127.0.0.81|0|ACCEPTED|rule=mx-legacy action=tag selected=- skipped=canary|main"
 )
 
@@ -293,6 +294,7 @@ mc_cases_actions() {
                 case $name in
                 mx-tls1[01]|sub-tls10-noauth|printer-tls10|canary-*) assert_match '; legacy=yes$' "$audit" "legacy mark" ;;
                 shadow-*) assert_match '; action=defer; mode=report-only$' "$audit" "report-only mark" ;;
+                shadowtag-*) assert_match '; action=tag; mode=report-only$' "$audit" "report-only, no legacy mark" ;;
                 *) assert_match "; action=$action\$" "$audit" "no marks" ;;
                 esac
                 # folded, no line over 78 columns
@@ -304,7 +306,7 @@ mc_cases_actions() {
                     assert_eq "$(mta_envelope_to rcpt@example.test)" "$(header "$f" X-Sink-Envelope-To)" "envelope recipient"
                 fi
                 [ $name = printer-tls10 ] && assert_eq "[LEGACY TLS] e2e $name" "$(header "$f" Subject)" "subject prefix"
-                [ $name = printer-tls13 ] && assert_eq "e2e $name" "$(header "$f" Subject)" "subject unchanged"
+                case $name in printer-tls13|shadowtag-*) assert_eq "e2e $name" "$(header "$f" Subject)" "subject unchanged" ;; esac
             fi ;;
         hold)
             mta_check_held "$QID" "$name" "legacy TLS from a quarantined host" ;;
