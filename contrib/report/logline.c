@@ -279,6 +279,8 @@ logline_parse(char *line, size_t len, struct logtime_ref *ref, struct logrec *re
 		rec->v[i] = dash;
 	if ((*why = key_values(p, end, rec, &seen)) != NULL)
 		return LOGLINE_MALFORMED;
+	if (field_is(&rec->v[LK_RULE], "-") && field_is(&rec->v[LK_ACTION], "-"))
+		return LOGLINE_FAILURE;
 	if ((*why = decode_values(rec, seen)) != NULL)
 		return LOGLINE_MALFORMED;
 	return LOGLINE_RECORD;

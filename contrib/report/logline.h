@@ -20,7 +20,9 @@
  *
  *	It returns LOGLINE_RECORD for a transaction line, LOGLINE_OTHER for
  *	a line of another program, or one of the daemon's lines that is not a
- *	transaction (start-up, warnings), and LOGLINE_MALFORMED for a
+ *	transaction (start-up, warnings), LOGLINE_FAILURE for the line of a
+ *	transaction the daemon tempfailed after an internal failure (no
+ *	decision: rule=- action=-), and LOGLINE_MALFORMED for a
  *	transaction line that cannot be read (a required key missing, bad
  *	quoting, an unknown action or TLS spelling, a bad timestamp); then
  *	*why says what was wrong.
@@ -61,7 +63,7 @@ enum logline_key {
 	LK_COUNT
 };
 
-enum logline_kind { LOGLINE_RECORD, LOGLINE_OTHER, LOGLINE_MALFORMED };
+enum logline_kind { LOGLINE_RECORD, LOGLINE_OTHER, LOGLINE_FAILURE, LOGLINE_MALFORMED };
 
 struct logfield {
 	const char *s; /* NUL-terminated, inside the line */

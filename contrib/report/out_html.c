@@ -194,6 +194,8 @@ cards(struct strbuf *sb, const struct report_info *info, const struct totals *tt
 	card(sb, "", "Deferred", tt->by_action[ACTION_DEFER], sub);
 	if (info->malformed > 0)
 		card(sb, "warn", "Malformed lines", info->malformed, "skipped, see stderr");
+	if (info->failures > 0)
+		card(sb, "warn", "Internal failures", info->failures, "tempfailed, not counted");
 	strbuf_puts(sb, "</div>\n");
 }
 

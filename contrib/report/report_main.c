@@ -66,8 +66,10 @@ struct options {
 struct scan {
 	unsigned long lines;
 	unsigned long malformed;
+	unsigned long failures; /* transactions the daemon tempfailed itself */
 	unsigned long filtered;
 	char first_bad[512]; /* FILE:LINE: why, of the first malformed line */
+	char first_failure[512]; /* FILE:LINE: of the first failure line */
 	int status;
 };
 
@@ -165,6 +167,11 @@ read_line(struct scan *sc, struct aggregate *agg, const struct filter *f, struct
 		else
 			sc->filtered++;
 		break;
+	case LOGLINE_FAILURE:
+		if (sc->failures++ == 0)
+			snprintf(sc->first_failure, sizeof(sc->first_failure), "%s:%lu", lr->name,
+			         lr->lineno);
+		break;
 	case LOGLINE_MALFORMED:
 		if (sc->malformed++ == 0)
 			snprintf(sc->first_bad, sizeof(sc->first_bad), "%s:%lu: %s", lr->name,
@@ -218,6 +225,7 @@ write_report(const struct options *o, struct aggregate *agg, const struct scan *
 	info.lines = sc->lines;
 	info.records = agg->records;
 	info.malformed = sc->malformed;
+	info.failures = sc->failures;
 	info.filtered = sc->filtered;
 	info.nfiles = nfiles;
 	info.generated = time(NULL);
@@ -299,6 +307,11 @@ main(int argc, char **argv)
 		fprintf(stderr,
 		        PROG ": %lu malformed milter-tlspolicy line%s skipped (first: %s)\n",
 		        sc.malformed, sc.malformed == 1 ? "" : "s", sc.first_bad);
+	if (sc.failures > 0)
+		fprintf(stderr,
+		        PROG ": %lu transaction%s tempfailed by the daemon after an internal failure, "
+		        "not counted (first: %s; the daemon's log says why)\n",
+		        sc.failures, sc.failures == 1 ? "" : "s", sc.first_failure);
 	status = write_report(&o, &agg, &sc, first == argc ? 1 : (size_t)(argc - first));
 	aggregate_free(&agg);
 	filter_free(&o.filter);

@@ -229,6 +229,25 @@ test_malformed(void)
 	CU_ASSERT_STRING_EQUAL(why, "bad time stamp");
 }
 
+/* The line of a transaction tempfailed by an internal failure: counted apart, not malformed. */
+static void
+test_internal_failure(void)
+{
+	static const char head[] = "2026-11-25T10:15:02+01:00 mx1 milter-tlspolicy[9]: Q1: "
+	                           "client=unknown[-] helo=- listener=mx port=25 auth=- tls=none "
+	                           "cipher=- bits=- verify=- from=<a@b> nrcpt=0 ";
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "%srule=- action=- mode=- selected=- percent=- skipped=- "
+	         "reply=\"451 4.3.0\" relay=-", head);
+	CU_ASSERT_EQUAL(parse(buf), LOGLINE_FAILURE);
+	/* only both dashes: a decision's line with one of them is still malformed */
+	snprintf(buf, sizeof(buf), "%srule=r action=- mode=- reply=-", head);
+	CU_ASSERT_EQUAL(parse(buf), LOGLINE_MALFORMED);
+	snprintf(buf, sizeof(buf), "%srule=- action=accept mode=enforce reply=-", head);
+	CU_ASSERT_EQUAL(parse(buf), LOGLINE_RECORD);
+}
+
 /* Other programs, and the daemon's lines that are not transactions. */
 static void
 test_other_lines(void)
@@ -519,6 +538,7 @@ main(void)
 	    {"quoting", test_quoting},
 	    {"key order and unknown keys", test_order_unknown_keys},
 	    {"malformed lines", test_malformed},
+	    {"internal failure lines", test_internal_failure},
 	    {"other programs' lines", test_other_lines},
 	    {"ISO time stamps and zones", test_iso_stamps},
 	    {"classic stamps in local time", test_classic_zones},
