@@ -63,6 +63,13 @@
 #     (contrib/probe's tlspolicy-probe will replace this for TLS tests.)
 #   smtp_queue_id TRANSCRIPT prints the Postfix queue id from "queued as X" in a transcript.
 #
+# Harness scripts run as commands:
+#   e2e_harness_main PREFIX CMD DIR   the "setup|start|stop|status DIR" command line of postfix-harness.sh
+#                            (PREFIX pf) and sendmail-harness.sh (sm), through their PREFIX_setup DIR,
+#                            PREFIX_start, PREFIX_stop and _PREFIX_status; DIR/harness.env (which sets
+#                            PF_DIR or SM_DIR) is read first when it exists; PF_/SM_SETUP_MS and _START_MS
+#                            are printed when the harness sets them.
+#
 # Environment: E2E_PORT_BASE, E2E_PORT_LOCKDIR, E2E_TMPDIR (default /tmp), KEEP_WORK=1, E2E_KILL_GRACE,
 # PYTHON (default /usr/bin/python3 if present, else python3).
 
@@ -605,4 +612,52 @@ _smtp_quit() { # QUIT unless the last reply ended the session (421: check that t
 
 smtp_queue_id() {
     printf '%s\n' "$1" | sed -n 's/.*queued as \([0-9A-Za-z]*\).*/\1/p' | tail -1
+}
+
+# ---------------------------------------------------------------- harness command line
+
+e2e_harness_main() { # PREFIX CMD DIR
+    local p=$1 cmd=${2:-} dir=${3:-} up var
+    up=$(printf '%s' "$p" | tr '[:lower:]' '[:upper:]')
+    case $cmd in
+    setup|start|stop|status) ;;
+    *) echo "usage: $0 setup|start|stop|status DIR" >&2; return 64 ;;
+    esac
+    [ -n "$dir" ] || { echo "usage: $0 $cmd DIR" >&2; return 64; }
+    [ "$(id -u)" = 0 ] || { echo "$(basename "$0"): must run as root" >&2; return 1; }
+    E2E_WORK=
+    mkdir -p "$dir"
+    dir=$(cd "$dir" && pwd)
+    E2E_PORT_OWNER="dir:$dir"     # port reservations outlive this script: stale only once DIR is removed
+    if [ -f "$dir/harness.env" ]; then
+        # shellcheck disable=SC1091
+        . "$dir/harness.env"
+        E2E_PIDFILES+=("$dir/pids")
+    fi
+    case $cmd in
+    setup)
+        [ -f "$dir/harness.env" ] && { echo "$dir is already set up" >&2; return 1; }
+        E2E_PORTS=()
+        "${p}_setup" "$dir" || return 1
+        cat "$dir/harness.env"
+        var=${up}_SETUP_MS; [ -z "${!var:-}" ] || echo "setup took ${!var} ms"
+        ;;
+    start)
+        if [ ! -f "$dir/harness.env" ]; then "${p}_setup" "$dir" || return 1; fi
+        "${p}_start" || { "${p}_stop"; return 1; }
+        cat "$dir/harness.env"
+        var=${up}_START_MS; [ -z "${!var:-}" ] || echo "start took ${!var} ms"
+        echo "running; stop with: $0 stop $dir"
+        ;;
+    stop)
+        [ -f "$dir/harness.env" ] || { echo "$dir: not a harness dir" >&2; return 1; }
+        "${p}_stop"
+        echo "stopped (remove $dir yourself; its port reservations lapse then)"
+        ;;
+    status)
+        [ -f "$dir/harness.env" ] && cat "$dir/harness.env"
+        "_${p}_status"
+        cat "$dir/pids" 2>/dev/null
+        ;;
+    esac
 }

@@ -452,51 +452,11 @@ assert_log() {
 
 # ---------------------------------------------------------------- command line
 
-_pf_main() {
-    local cmd=${1:-} dir=${2:-}
-    case $cmd in
-    setup|start|stop|status) ;;
-    *) echo "usage: $0 setup|start|stop|status DIR" >&2; return 64 ;;
-    esac
-    [ -n "$dir" ] || { echo "usage: $0 $cmd DIR" >&2; return 64; }
-    [ "$(id -u)" = 0 ] || { echo "postfix-harness.sh: must run as root" >&2; return 1; }
-    E2E_WORK=
-    mkdir -p "$dir"
-    dir=$(cd "$dir" && pwd)
-    E2E_PORT_OWNER="dir:$dir"     # port reservations outlive this script: stale only once DIR is removed
-    if [ -f "$dir/harness.env" ]; then
-        # shellcheck disable=SC1091
-        . "$dir/harness.env"
-        E2E_PIDFILES+=("$PF_DIR/pids")
-    fi
-    case $cmd in
-    setup)
-        [ -f "$dir/harness.env" ] && { echo "$dir is already set up" >&2; return 1; }
-        E2E_PORTS=()
-        pf_setup "$dir" || return 1
-        cat "$PF_DIR/harness.env"
-        ;;
-    start)
-        if [ ! -f "$dir/harness.env" ]; then pf_setup "$dir" || return 1; fi
-        pf_start || { pf_stop; return 1; }
-        cat "$PF_DIR/harness.env"
-        echo "running; stop with: $0 stop $PF_DIR"
-        ;;
-    stop)
-        [ -f "$dir/harness.env" ] || { echo "$dir: not a harness dir" >&2; return 1; }
-        pf_stop
-        local p
-        echo "stopped (remove $PF_DIR yourself; its port reservations lapse then)"
-        ;;
-    status)
-        [ -f "$dir/harness.env" ] && cat "$dir/harness.env"
-        if pf_running; then echo "postfix: running (master pid $(_pf_master_pid))"; else echo "postfix: stopped"; fi
-        cat "$PF_DIR/pids" 2>/dev/null
-        ;;
-    esac
+_pf_status() {
+    if pf_running; then echo "postfix: running (master pid $(_pf_master_pid))"; else echo "postfix: stopped"; fi
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-    _pf_main "$@"
+    e2e_harness_main pf "$@"
     exit $?
 fi

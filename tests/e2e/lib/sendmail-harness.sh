@@ -437,6 +437,7 @@ EOF
     sm_exec -bi > "$SM_DIR/log/newaliases.out" 2>&1 || { cat "$SM_DIR/log/newaliases.out" >&2;
         _sm_die "newaliases failed"; return 1; }
     _sm_write_env
+    # shellcheck disable=SC2034  # printed by e2e_harness_main
     SM_SETUP_MS=$(( $(_sm_ms) - t0 ))
     return 0
 }
@@ -505,6 +506,7 @@ sm_start() {
     _sm_start_daemon || return 1
     wait_for "e2e_port_listening $SM_PORT_SINK_MAIN && e2e_port_listening $SM_PORT_SINK_LEGACY" 10 ||
         { _sm_die "sinks do not listen"; return 1; }
+    # shellcheck disable=SC2034  # printed by e2e_harness_main
     SM_START_MS=$(( $(_sm_ms) - t0 ))
     return 0
 }
@@ -671,50 +673,19 @@ sm_assert_log() {
 
 # ---------------------------------------------------------------- command line
 
+_sm_status() {
+    if sm_running; then echo "sendmail: running (pid $(_sm_daemon_pid))"; else echo "sendmail: stopped"; fi
+    sm_legacy_runner status
+}
+
+# The command line: "fetch", or e2e_harness_main's setup|start|stop|status DIR.
 _sm_main() {
-    local cmd=${1:-} dir=${2:-}
-    case $cmd in
-    fetch) SM_DIR=; sm_fetch_debs && echo "cached in $SM_DEB_CACHE:" && ls "$SM_DEB_CACHE"; return ;;
-    setup|start|stop|status) ;;
-    *) echo "usage: $0 setup|start|stop|status DIR | fetch" >&2; return 64 ;;
-    esac
-    [ -n "$dir" ] || { echo "usage: $0 $cmd DIR" >&2; return 64; }
-    [ "$(id -u)" = 0 ] || { echo "sendmail-harness.sh: must run as root" >&2; return 1; }
-    E2E_WORK=
-    mkdir -p "$dir"
-    dir=$(cd "$dir" && pwd)
-    E2E_PORT_OWNER="dir:$dir"     # port reservations outlive this script: stale only once DIR is removed
-    if [ -f "$dir/harness.env" ]; then
-        # shellcheck disable=SC1091
-        . "$dir/harness.env"
-        E2E_PIDFILES+=("$SM_DIR/pids")
+    if [ "${1:-}" = fetch ]; then
+        SM_DIR=
+        sm_fetch_debs && echo "cached in $SM_DEB_CACHE:" && ls "$SM_DEB_CACHE"
+        return
     fi
-    case $cmd in
-    setup)
-        [ -f "$dir/harness.env" ] && { echo "$dir is already set up" >&2; return 1; }
-        E2E_PORTS=()
-        sm_setup "$dir" || return 1
-        cat "$SM_DIR/harness.env"
-        echo "setup took $SM_SETUP_MS ms"
-        ;;
-    start)
-        if [ ! -f "$dir/harness.env" ]; then sm_setup "$dir" || return 1; fi
-        sm_start || { sm_stop; return 1; }
-        cat "$SM_DIR/harness.env"
-        echo "running (start took $SM_START_MS ms); stop with: $0 stop $SM_DIR"
-        ;;
-    stop)
-        [ -f "$dir/harness.env" ] || { echo "$dir: not a harness dir" >&2; return 1; }
-        sm_stop
-        echo "stopped (remove $SM_DIR yourself; its port reservations lapse then)"
-        ;;
-    status)
-        [ -f "$dir/harness.env" ] && cat "$dir/harness.env"
-        if sm_running; then echo "sendmail: running (pid $(_sm_daemon_pid))"; else echo "sendmail: stopped"; fi
-        sm_legacy_runner status
-        cat "$SM_DIR/pids" 2>/dev/null
-        ;;
-    esac
+    e2e_harness_main sm "$@"
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
