@@ -135,13 +135,13 @@ print_rollout(FILE *out, const struct decision *d)
 
 	if (d->has_rollout)
 		fprintf(out, "rollout: %s%% in force, this session selected\n",
-		        txn_log_percent(percent, sizeof(percent), d->percent_bp));
+		        policy_percent_text(percent, sizeof(percent), d->percent_bp));
 	else
 		fprintf(out, "rollout: none\n");
 	if (d->skipped_rule != NULL)
 		fprintf(out, "skipped: %s (rollout %s%% in force, this session not selected)\n",
 		        d->skipped_rule,
-		        txn_log_percent(percent, sizeof(percent), d->skipped_percent_bp));
+		        policy_percent_text(percent, sizeof(percent), d->skipped_percent_bp));
 	if ((d->has_rollout && d->rollout_select == ROLLOUT_PER_TRANSACTION) ||
 	    (d->skipped_rule != NULL && d->skipped_select == ROLLOUT_PER_TRANSACTION))
 		fprintf(out, "note: per-transaction rollout: a new random draw for each "

@@ -104,21 +104,6 @@ format_sender(char *out, size_t size, const struct txn_record *r)
 	return out;
 }
 
-/* Basis points as a percentage without trailing zeros: 2500 "25", 250 "2.5". */
-const char *
-txn_log_percent(char *out, size_t size, int bp)
-{
-	int frac = bp % 100;
-
-	if (frac == 0)
-		snprintf(out, size, "%d", bp / 100);
-	else if (frac % 10 == 0)
-		snprintf(out, size, "%d.%d", bp / 100, frac / 10);
-	else
-		snprintf(out, size, "%d.%02d", bp / 100, frac);
-	return out;
-}
-
 static void
 put_decision(struct line *l, const struct decision *d)
 {
@@ -130,7 +115,7 @@ put_decision(struct line *l, const struct decision *d)
 	put_value(l, "mode", d ? (d->enforced ? "enforce" : "report-only") : NULL);
 	put_value(l, "selected", rollout ? (d->selected ? "yes" : "no") : NULL);
 	put_value(l, "percent",
-	          rollout ? txn_log_percent(percent, sizeof(percent), d->percent_bp) : NULL);
+	          rollout ? policy_percent_text(percent, sizeof(percent), d->percent_bp) : NULL);
 	put_value(l, "skipped", d ? d->skipped_rule : NULL);
 }
 

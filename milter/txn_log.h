@@ -10,7 +10,6 @@
  *	size_t txn_log_format(char *buf, size_t size, const struct txn_record *record);
  *	size_t txn_log_stamp(char *buf, size_t size, time_t when, const char *host,
  *	    long pid);
- *	const char *txn_log_percent(char *buf, size_t size, int basis_points);
  *
  * DESCRIPTION
  *	The log line is an interface (doc/log-format.md; tlspolicy-report
@@ -37,8 +36,7 @@
  *
  *	txn_log_format() writes the line body (queue id onward, no newline);
  *	txn_log_stamp() the prefix for file and stderr destinations. Both
- *	are pure and return the length written. txn_log_percent() writes a
- *	rollout percentage as logged: 2500 basis points are "25", 250 "2.5".
+ *	are pure and return the length written.
  */
 #ifndef TXN_LOG_H
 #define TXN_LOG_H
@@ -76,6 +74,5 @@ void txn_log_write(const struct txn_record *record);
 
 size_t txn_log_format(char *buf, size_t size, const struct txn_record *record);
 size_t txn_log_stamp(char *buf, size_t size, time_t when, const char *host, long pid);
-const char *txn_log_percent(char *buf, size_t size, int basis_points);
 
 #endif

@@ -15,6 +15,9 @@
  *	void policy_errors_init(struct policy_errors *errors);
  *	void policy_errors_free(struct policy_errors *errors);
  *
+ *	const char *policy_action_name(enum policy_action action);
+ *	const char *policy_percent_text(char *out, size_t size, int basis_points);
+ *
  * DESCRIPTION
  *	policy_load() reads and compiles the policy file (schema version 1,
  *	see milter-tlspolicy.yaml(5)). On any error it returns NULL and
@@ -33,6 +36,10 @@
  *	stage.
  *
  *	The session facts are filled with the facts_*() helpers of facts.h.
+ *
+ *	policy_action_name() and policy_percent_text() write a decision the
+ *	way the log line does ("defer"; 2500 basis points as "25", 250 as
+ *	"2.5"), for the daemon and for the report tool reading it back.
  */
 #ifndef POLICY_H
 #define POLICY_H
@@ -136,6 +143,7 @@ void policy_decide(const struct policy *policy, const struct session_facts *fact
     const struct decide_context *when, struct decision *decision);
 
 const char *policy_action_name(enum policy_action action);
+const char *policy_percent_text(char *out, size_t size, int basis_points);
 
 void policy_errors_init(struct policy_errors *errors);
 void policy_errors_add(struct policy_errors *errors, const char *file, size_t line, size_t col,

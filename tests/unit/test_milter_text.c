@@ -340,7 +340,7 @@ test_log_percent(void)
 	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
-		CU_ASSERT_STRING_EQUAL(txn_log_percent(buf, sizeof(buf), cases[i].bp),
+		CU_ASSERT_STRING_EQUAL(policy_percent_text(buf, sizeof(buf), cases[i].bp),
 		                       cases[i].text);
 }
 
