@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "civil_date.h"
 #include "when.h"
 
 static _Thread_local uint64_t rng_state;
@@ -52,31 +53,19 @@ rng_next(void)
 void
 when_now(struct decide_context *when)
 {
-	struct tm tm;
-	time_t now = time(NULL);
-
-	localtime_r(&now, &tm);
-	when->today = (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+	when->today = civil_date_today();
 	when->random = rng_next();
 }
 
 int
 when_parse_date(const char *text, int *yyyymmdd)
 {
-	static const int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-	int y, m, d, n = 0;
+	char dashed[11];
 
-	if (sscanf(text, "%4d-%2d-%2d%n", &y, &m, &d, &n) != 3 || (size_t)n != strlen(text) ||
-	    strlen(text) != 10) {
-		n = 0;
-		if (strlen(text) != 8 || strspn(text, "0123456789") != 8 ||
-		    sscanf(text, "%4d%2d%2d%n", &y, &m, &d, &n) != 3)
-			return -1;
+	/* "YYYYMMDD" is read as "YYYY-MM-DD". */
+	if (strlen(text) == 8 && strspn(text, "0123456789") == 8) {
+		snprintf(dashed, sizeof(dashed), "%.4s-%.2s-%.2s", text, text + 4, text + 6);
+		text = dashed;
 	}
-	if (m < 1 || m > 12 || d < 1 || d > days[m - 1])
-		return -1;
-	if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
-		return -1;
-	*yyyymmdd = y * 10000 + m * 100 + d;
-	return 0;
+	return civil_date_parse(text, yyyymmdd);
 }
