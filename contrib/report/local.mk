@@ -2,7 +2,7 @@
 #
 # Everything but main() is in a library that the unit tests link too.
 noinst_LIBRARIES += contrib/report/libreport.a
-contrib_report_libreport_a_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS)
+contrib_report_libreport_a_CFLAGS = $(AM_CFLAGS) $(ZLIB_CFLAGS) $(YAML_CFLAGS)
 contrib_report_libreport_a_SOURCES = \
 	contrib/report/intern.c contrib/report/intern.h \
 	contrib/report/logtime.c contrib/report/logtime.h \
@@ -11,6 +11,7 @@ contrib_report_libreport_a_SOURCES = \
 	contrib/report/tally.c contrib/report/tally.h \
 	contrib/report/aggregate.c contrib/report/aggregate.h \
 	contrib/report/filter.c contrib/report/filter.h \
+	contrib/report/replay.c contrib/report/replay.h \
 	contrib/report/table.c contrib/report/table.h \
 	contrib/report/view.c contrib/report/view.h \
 	contrib/report/view_clients.c \
@@ -25,7 +26,7 @@ contrib_report_libreport_a_SOURCES = \
 	contrib/report/out_html.c \
 	contrib/report/html_chart.c contrib/report/html_chart.h
 
-REPORT_LDADD = contrib/report/libreport.a policy/libpolicy.a $(ZLIB_LIBS)
+REPORT_LDADD = contrib/report/libreport.a policy/libpolicy.a $(ZLIB_LIBS) $(YAML_LIBS)
 
 bin_PROGRAMS += contrib/report/tlspolicy-report
 contrib_report_tlspolicy_report_SOURCES = contrib/report/report_main.c
@@ -37,8 +38,9 @@ dist_man_MANS += contrib/report/tlspolicy-report.1
 noinst_PROGRAMS += tests/bench/gen_report_log
 tests_bench_gen_report_log_SOURCES = tests/bench/gen_report_log.c
 
-check_PROGRAMS += tests/unit/test_report_parse tests/unit/test_report_output
-TESTS += tests/unit/test_report_parse tests/unit/test_report_output
+check_PROGRAMS += tests/unit/test_report_parse tests/unit/test_report_output \
+	tests/unit/test_report_replay
+TESTS += tests/unit/test_report_parse tests/unit/test_report_output tests/unit/test_report_replay
 tests_unit_test_report_parse_SOURCES = tests/unit/test_report_parse.c
 REPORT_TEST_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/contrib/report
 REPORT_TEST_CFLAGS = $(AM_CFLAGS) $(CUNIT_CFLAGS) $(ZLIB_CFLAGS)
@@ -50,6 +52,10 @@ tests_unit_test_report_parse_LDADD = $(REPORT_TEST_LIBS)
 tests_unit_test_report_output_SOURCES = tests/unit/test_report_output.c
 tests_unit_test_report_output_CFLAGS = $(REPORT_TEST_CFLAGS)
 tests_unit_test_report_output_LDADD = $(REPORT_TEST_LIBS)
+tests_unit_test_report_replay_SOURCES = tests/unit/test_report_replay.c
+tests_unit_test_report_replay_CPPFLAGS = $(REPORT_TEST_CPPFLAGS)
+tests_unit_test_report_replay_CFLAGS = $(REPORT_TEST_CFLAGS)
+tests_unit_test_report_replay_LDADD = $(REPORT_TEST_LIBS)
 
 EXTRA_DIST += contrib/report/tlspolicy-report.1 \
 	tests/bench/report-bench.sh \

@@ -4,13 +4,15 @@
  * SYNOPSIS
  *	tlspolicy-report [VIEW] [--format text|csv|json|html] [--output FILE]
  *	    [--since DATE] [--until DATE] [--legacy-only] [--listener NAME]
- *	    [--host NAME] [--top N] [FILE ...]
+ *	    [--host NAME] [--top N] [--policy FILE [--as-of DATE]] [FILE ...]
  *
  * DESCRIPTION
  *	Reads milter-tlspolicy's per-transaction log lines from syslog
  *	files (plain or gzip), journalctl -o short-iso output or standard
  *	input, counts them per client, user, listener, rule and day, and
- *	prints one view (clients, users, listeners, rules, daily). See
+ *	prints one view (clients, users, listeners, rules, daily). With
+ *	--policy, every transaction is first decided again by that policy
+ *	(replay.h), so the views show what it would do. See
  *	tlspolicy-report(1).
  *
  * DIAGNOSTICS
@@ -29,16 +31,28 @@
 #include <unistd.h>
 
 #include "aggregate.h"
+#include "civil_date.h"
 #include "filter.h"
 #include "intern.h"
 #include "linereader.h"
 #include "logline.h"
 #include "output.h"
+#include "replay.h"
 #include "view.h"
 
 #define PROG "tlspolicy-report"
 
-enum { OPT_SINCE = 256, OPT_UNTIL, OPT_LEGACY, OPT_LISTENER, OPT_HOST, OPT_TOP, OPT_FORMAT };
+enum {
+	OPT_SINCE = 256,
+	OPT_UNTIL,
+	OPT_LEGACY,
+	OPT_LISTENER,
+	OPT_HOST,
+	OPT_TOP,
+	OPT_FORMAT,
+	OPT_POLICY,
+	OPT_AS_OF
+};
 
 static const struct option long_options[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
@@ -49,6 +63,8 @@ static const struct option long_options[] = {
     {"listener", required_argument, NULL, OPT_LISTENER},
     {"host", required_argument, NULL, OPT_HOST},
     {"top", required_argument, NULL, OPT_TOP},
+    {"policy", required_argument, NULL, OPT_POLICY},
+    {"as-of", required_argument, NULL, OPT_AS_OF},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -60,10 +76,13 @@ struct options {
 	const char *output;
 	size_t top;
 	struct filter filter;
+	const char *policy; /* --policy: decide again with this policy */
+	int as_of;          /* --as-of: YYYYMMDD; 0 for today */
 };
 
-/* What reading the inputs found. */
+/* How the inputs are read, and what reading them found. */
 struct scan {
+	struct replay *replay; /* --policy, else NULL */
 	unsigned long lines;
 	unsigned long malformed;
 	unsigned long failures; /* transactions the daemon tempfailed itself */
@@ -78,7 +97,7 @@ usage(FILE *fp)
 {
 	fprintf(fp, "usage: " PROG " [VIEW] [--format text|csv|json|html] [--output FILE]\n"
 	            "       [--since DATE] [--until DATE] [--legacy-only] [--listener NAME]\n"
-	            "       [--host NAME] [--top N] [FILE ...]\n"
+	            "       [--host NAME] [--top N] [--policy FILE [--as-of DATE]] [FILE ...]\n"
 	            "VIEW: clients (default) | users | listeners | rules | daily\n"
 	            "FILE: syslog or journalctl -o short-iso output, plain or .gz; none or - for "
 	            "stdin\n");
@@ -145,6 +164,15 @@ parse_option(int c, const char *arg, struct options *o)
 			return -1;
 		}
 		return 0;
+	case OPT_POLICY:
+		o->policy = arg;
+		return 0;
+	case OPT_AS_OF:
+		if (civil_date_parse(arg, &o->as_of) < 0) {
+			fprintf(stderr, PROG ": --as-of: bad date \"%s\" (YYYY-MM-DD)\n", arg);
+			return -1;
+		}
+		return 0;
 	default:
 		usage(stderr);
 		return -1;
@@ -162,6 +190,8 @@ read_line(struct scan *sc, struct aggregate *agg, const struct filter *f, struct
 	sc->lines++;
 	switch (logline_parse(line, len, ref, &rec, &why)) {
 	case LOGLINE_RECORD:
+		if (sc->replay != NULL)
+			replay_record(sc->replay, &rec);
 		if (filter_match(f, &rec))
 			aggregate_add(agg, &rec);
 		else
@@ -219,6 +249,10 @@ write_report(const struct options *o, struct aggregate *agg, const struct scan *
 	}
 	strbuf_init(&filters);
 	filter_describe(&o->filter, &filters);
+	if (o->policy != NULL)
+		strbuf_printf(&filters, "%sdecided by %s as of %04d-%02d-%02d",
+		              filters.len ? ", " : "", o->policy, o->as_of / 10000,
+		              o->as_of / 100 % 100, o->as_of % 100);
 	memset(&info, 0, sizeof(info));
 	info.view = o->view->name;
 	info.top = o->top;
@@ -284,6 +318,10 @@ parse_args(int argc, char **argv, struct options *o)
 		fprintf(stderr, PROG ": --since is after --until\n");
 		return -1;
 	}
+	if (o->as_of != 0 && o->policy == NULL) {
+		fprintf(stderr, PROG ": --as-of needs --policy\n");
+		return -1;
+	}
 	return optind;
 }
 
@@ -298,6 +336,15 @@ main(int argc, char **argv)
 	if ((first = parse_args(argc, argv, &o)) < 0)
 		return 1;
 	memset(&sc, 0, sizeof(sc));
+	if (o.policy != NULL) {
+		if (o.as_of == 0)
+			o.as_of = civil_date_today();
+		if ((sc.replay = replay_open(o.policy, o.as_of)) == NULL) {
+			fprintf(stderr, PROG ": --policy: %s has errors; nothing read\n", o.policy);
+			filter_free(&o.filter);
+			return 1;
+		}
+	}
 	aggregate_init(&agg);
 	if (first == argc)
 		read_file(&sc, &agg, &o.filter, "-");
@@ -312,7 +359,10 @@ main(int argc, char **argv)
 		        PROG ": %lu transaction%s tempfailed by the daemon after an internal failure, "
 		        "not counted (first: %s; the daemon's log says why)\n",
 		        sc.failures, sc.failures == 1 ? "" : "s", sc.first_failure);
+	if (sc.replay != NULL)
+		replay_summary(sc.replay, stderr);
 	status = write_report(&o, &agg, &sc, first == argc ? 1 : (size_t)(argc - first));
+	replay_close(sc.replay);
 	aggregate_free(&agg);
 	filter_free(&o.filter);
 	intern_free_all();

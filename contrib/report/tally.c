@@ -192,16 +192,25 @@ tally_free(struct tally *t)
 	countvec_free(&t->listeners);
 }
 
+/* First and last seen: when the rule decided, or matched and passed a session on. */
+static void
+rule_seen(struct rule_tally *r, const struct logrec *rec)
+{
+	int first = r->hits + r->skipped == 0;
+
+	if (first || rec->time < r->first)
+		r->first = rec->time;
+	if (first || rec->time > r->last)
+		r->last = rec->time;
+}
+
 void
 rule_tally_add(struct rule_tally *r, const struct logrec *rec)
 {
 	const struct logfield *sel = &rec->v[LK_SELECTED];
 	const struct logfield *pct = &rec->v[LK_PERCENT];
 
-	if (r->hits == 0 || rec->time < r->first)
-		r->first = rec->time;
-	if (r->hits == 0 || rec->time > r->last)
-		r->last = rec->time;
+	rule_seen(r, rec);
 	r->hits++;
 	r->legacy += tls_is_legacy(rec->tls);
 	r->by_action[rec->action]++;
@@ -226,6 +235,7 @@ rule_tally_add(struct rule_tally *r, const struct logrec *rec)
 void
 rule_tally_skipped(struct rule_tally *r, const struct logrec *rec)
 {
+	rule_seen(r, rec);
 	r->skipped++;
 }
 

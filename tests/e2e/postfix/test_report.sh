@@ -231,6 +231,59 @@ assert tls == {"none": 2, "SSLv3": 0, "TLSv1": 4, "TLSv1.1": 2, "TLSv1.2": 5, "T
                "unknown": 0}, tls
 ' > "$E2E_WORK/check.txt" 2>&1 && t_end || { t_fail "daily totals"; t_note "$(cat "$E2E_WORK/check.txt")"; }
 
+# The same log decided again by the next stage of the plan (--policy), before it is deployed.
+t_begin "--policy: the log decided by another policy, as of a day"
+cat > "$E2E_WORK/next.yaml" <<'YAML'
+version: 1
+settings: { sticky_secret: "e2e-report" }
+rules:
+  - name: modern
+    match: { tls: ">= TLSv1.2" }
+    action: accept
+  - name: printer-exempt
+    match: { client: 127.0.0.10 }
+    action: tag
+  - name: no-legacy
+    match: { tls: [TLSv1, TLSv1.1] }
+    action: defer
+    rollout: { select: per-client, steps: [ { from: 2030-01-01, percent: 100 } ] }
+  - name: no-plaintext-mx
+    match: { listener: mx-in, tls: none }
+    action: reject
+default: { action: accept }
+YAML
+report rules --format json --policy "$E2E_WORK/next.yaml" --as-of 2030-01-01 "$MLOG"
+assert_eq 0 "$RC" "exit status" && assert_eq "" "$ERR" "nothing on stderr" &&
+	check_json '
+rule=modern;hits=7;enforced=7;legacy=0;actions/accept=7
+rule=no-legacy;hits=3;enforced=3;legacy=3;actions/defer=3;selected=3;percent=100
+rule=printer-exempt;hits=3;enforced=3;legacy=3;actions/tag=3
+rule=no-plaintext-mx;hits=2;enforced=2;report_only=0;legacy=2;actions/reject=2
+' &&
+	report --legacy-only --format json --policy "$E2E_WORK/next.yaml" --as-of 2030-01-01 "$MLOG" &&
+	check_json '
+sorted
+client_addr=127.0.0.10;messages=3;actions/tag=3;rules/printer-exempt=3
+client_addr=127.0.0.11;messages=2;actions/defer=2;rules/no-legacy=2
+client_addr=127.0.0.12;messages=3;actions/defer=1;actions/reject=2;rules/no-legacy=1;rules/no-plaintext-mx=2
+' &&
+	report rules --policy "$E2E_WORK/next.yaml" --as-of 2029-12-31 --format json "$MLOG" &&
+	check_json '
+rule=modern;hits=7;actions/accept=7
+rule=default;hits=3;actions/accept=3
+rule=printer-exempt;hits=3;actions/tag=3
+rule=no-plaintext-mx;hits=2;actions/reject=2
+rule=no-legacy;hits=0;rollout_skipped=3
+' &&
+	report rules --policy "$E2E_WORK/next.yaml" "$MLOG" &&
+	assert_match "decided by $E2E_WORK/next.yaml as of [0-9]{4}-[0-9]{2}-[0-9]{2}" "$OUT" "header says so" &&
+	t_end
+printf 'version: 1\nrules: [ {name: x, match: {tls: TLSv9}, action: accept} ]\n' > "$E2E_WORK/bad.yaml"
+t_begin "--policy with errors: FILE:LINE:COL on stderr, exit 1, nothing reported"
+report --policy "$E2E_WORK/bad.yaml" "$MLOG"
+assert_eq 1 "$RC" "exit status" && assert_eq "" "$OUT" "no report" &&
+	assert_match "bad.yaml:2:[0-9]+: .*TLSv9" "$ERR" "the error, with its place" && t_end
+
 t_begin "--legacy-only, --listener, --host, --since/--until"
 report --legacy-only --format json "$MLOG"
 check_json '
