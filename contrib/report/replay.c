@@ -19,14 +19,14 @@ static const enum logline_key fact_keys[] = {
 
 struct replay {
 	struct policy *policy;
-	int as_of;			/* YYYYMMDD */
-	uint32_t rng;			/* per-transaction draws, fixed seed */
-	char scratch[8192];		/* the facts of one record, NUL-terminated */
+	int as_of;          /* YYYYMMDD */
+	uint32_t rng;       /* per-transaction draws, fixed seed */
+	char scratch[8192]; /* the facts of one record, NUL-terminated */
 	size_t used;
 	char percent[16];
 	unsigned long replayed;
-	unsigned long needs_recipient;	/* a recipient rule might have decided */
-	unsigned long bad_values;	/* logged values the facts did not take */
+	unsigned long needs_recipient; /* a recipient rule might have decided */
+	unsigned long bad_values;      /* logged values the facts did not take */
 };
 
 struct replay *
@@ -129,7 +129,8 @@ replay_record(struct replay *rp, struct logrec *rec)
 	rec->v[LK_MODE] = field(d.enforced ? "enforce" : "report-only");
 	rec->v[LK_SELECTED] = field(d.has_rollout ? "yes" : NULL);
 	rec->v[LK_PERCENT] = field(
-	    d.has_rollout ? policy_percent_text(rp->percent, sizeof(rp->percent), d.percent_bp) : NULL);
+	    d.has_rollout ? policy_percent_text(rp->percent, sizeof(rp->percent), d.percent_bp)
+	                  : NULL);
 	rec->v[LK_SKIPPED] = field(d.skipped_rule);
 	rec->v[LK_REPLY] = field(NULL);
 	rec->v[LK_RELAY] = field(d.enforced && d.action == ACTION_REROUTE ? d.relay : NULL);
@@ -139,16 +140,18 @@ void
 replay_summary(const struct replay *rp, FILE *fp)
 {
 	if (rp->needs_recipient > 0)
-		fprintf(fp,
-		        "tlspolicy-report: --policy: %lu of %lu transactions could have been decided "
-		        "by a recipient rule, which a replay cannot evaluate (the log has no "
-		        "recipients)\n",
-		        rp->needs_recipient, rp->replayed);
+		fprintf(
+		    fp,
+		    "tlspolicy-report: --policy: %lu of %lu transactions could have been decided "
+		    "by a recipient rule, which a replay cannot evaluate (the log has no "
+		    "recipients)\n",
+		    rp->needs_recipient, rp->replayed);
 	if (rp->bad_values > 0)
-		fprintf(fp,
-		        "tlspolicy-report: --policy: %lu logged values could not be read as session "
-		        "facts and were taken as absent\n",
-		        rp->bad_values);
+		fprintf(
+		    fp,
+		    "tlspolicy-report: --policy: %lu logged values could not be read as session "
+		    "facts and were taken as absent\n",
+		    rp->bad_values);
 }
 
 void

@@ -63,12 +63,25 @@ word_for(const char *words, const char *key, size_t keylen)
 static void
 replay_line(const char *words)
 {
-	static const char *const base[] = {
-	    "client=mx.example.org[198.51.100.7]", "helo=mx.example.org", "listener=mx-in",
-	    "port=25", "auth=-", "tls=TLSv1.2", "cipher=ECDHE-RSA-AES256-GCM-SHA384",
-	    "bits=256", "verify=-", "from=<a@example.org>", "nrcpt=1", "rule=old",
-	    "action=accept", "mode=enforce", "selected=-", "percent=-", "skipped=-", "reply=-",
-	    "relay=-"};
+	static const char *const base[] = {"client=mx.example.org[198.51.100.7]",
+	                                   "helo=mx.example.org",
+	                                   "listener=mx-in",
+	                                   "port=25",
+	                                   "auth=-",
+	                                   "tls=TLSv1.2",
+	                                   "cipher=ECDHE-RSA-AES256-GCM-SHA384",
+	                                   "bits=256",
+	                                   "verify=-",
+	                                   "from=<a@example.org>",
+	                                   "nrcpt=1",
+	                                   "rule=old",
+	                                   "action=accept",
+	                                   "mode=enforce",
+	                                   "selected=-",
+	                                   "percent=-",
+	                                   "skipped=-",
+	                                   "reply=-",
+	                                   "relay=-"};
 	const char *why = NULL, *w;
 	size_t used, i;
 
@@ -171,11 +184,12 @@ test_recipient_rules_and_errors(void)
 	char out[512] = "";
 	FILE *fp;
 
-	rp = replay_open(fixture_write("rcpt.yaml",
-	                               "version: 1\nrules:\n"
-	                               "  - {name: r, match: {recipient: \"@x.test\"}, action: tag}\n"
-	                               "default: {action: accept}\n"),
-	                 20261206);
+	rp = replay_open(
+	    fixture_write("rcpt.yaml",
+	                  "version: 1\nrules:\n"
+	                  "  - {name: r, match: {recipient: \"@x.test\"}, action: tag}\n"
+	                  "default: {action: accept}\n"),
+	    20261206);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(rp);
 	replay_line("");
 	CU_ASSERT(field_is(LK_RULE, "default"));
@@ -188,8 +202,8 @@ test_recipient_rules_and_errors(void)
 	replay_close(rp);
 
 	/* a policy with errors: refused, the errors on stderr */
-	CU_ASSERT_PTR_NULL(replay_open(fixture_write("bad.yaml", "version: 1\nrules: [oops]\n"),
-	                               20261206));
+	CU_ASSERT_PTR_NULL(
+	    replay_open(fixture_write("bad.yaml", "version: 1\nrules: [oops]\n"), 20261206));
 	CU_ASSERT_PTR_NULL(replay_open("/nonexistent/policy.yaml", 20261206));
 }
 

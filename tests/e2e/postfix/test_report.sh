@@ -11,7 +11,8 @@
 # reroute, defer, tag, accept and reject in report-only mode; then runs tlspolicy-report on the milter's
 # -L log and asserts the exact counts per client, TLS version, action and rule, for every view, also
 # when the same log is read as classic syslog (gzip, "Nov 25 10:15:02" stamps) mixed with Postfix's
-# own log lines, and with each filter. Prints "N passed, N failed" last; exit 1 on any failure.
+# own log lines, with each filter, and decided again by a second policy (--policy, --as-of).
+# Prints "N passed, N failed" last; exit 1 on any failure.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../lib/postfix-harness.sh
