@@ -4,7 +4,7 @@
  * SYNOPSIS
  *	cc -o macro_milter macro_milter.c -lmilter -lpthread
  *	macro_milter -p SOCKET -o FILE [-s] [-q REASON] [-r SUFFIX]
- *	             [-t STAGE:CODE:XCODE:TEXT]
+ *	             [-t STAGE:CODE:XCODE:TEXT] [-x ADDRESS]
  *
  * DESCRIPTION
  *	Not milter-tlspolicy: a minimal libmilter program that shows what a
@@ -26,6 +26,8 @@
  *	-t STAGE:CODE:XCODE:TEXT  answer CODE XCODE TEXT (smfi_setreply) at
  *		STAGE (helo, mail, rcpt, data, eom): 4xx returns SMFIS_TEMPFAIL,
  *		5xx SMFIS_REJECT.
+ *	-x ADDRESS  refuse that one recipient (RCPT TO:<ADDRESS>) with
+ *		"550 5.1.1 refused by macro_milter", as another milter might.
  *
  * DIAGNOSTICS
  *	Errors go to standard error; the exit status is 1 on bad usage or
@@ -34,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -46,6 +49,7 @@ static int use_symlist;
 static const char *quarantine_reason;
 static const char *rcpt_suffix;
 static const char *fail_stage, *fail_code, *fail_xcode, *fail_text;
+static const char *refused_rcpt;
 
 static const char *const macro_names[] = {
     "v", "j", "_", "i", "{daemon_name}", "{daemon_addr}", "{daemon_port}", "{daemon_family}",
@@ -53,7 +57,7 @@ static const char *const macro_names[] = {
     "{client_resolve}", "{tls_version}", "{cipher}", "{cipher_bits}", "{cert_subject}",
     "{cert_issuer}", "{cn_subject}", "{cn_issuer}", "{verify}", "{auth_type}", "{auth_authen}",
     "{auth_ssf}", "{auth_author}", "{mail_mailer}", "{mail_host}", "{mail_addr}", "{rcpt_mailer}",
-    "{rcpt_host}", "{rcpt_addr}", "{msg_id}",
+    "{rcpt_host}", "{rcpt_addr}", "{msg_id}", "{nrcpts}",
 };
 
 #define TLS_MACROS "{tls_version} {cipher} {cipher_bits} {cert_subject} {cert_issuer} {verify}"
@@ -161,7 +165,7 @@ x_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2, 
 		smfi_setsymlist(ctx, SMFIM_HELO, TLS_MACROS);
 		smfi_setsymlist(ctx, SMFIM_ENVFROM, "i {auth_type} {auth_authen} " TLS_MACROS);
 		smfi_setsymlist(ctx, SMFIM_ENVRCPT, "i {rcpt_addr} {rcpt_mailer} {rcpt_host}");
-		smfi_setsymlist(ctx, SMFIM_EOM, "i {msg_id} " TLS_MACROS);
+		smfi_setsymlist(ctx, SMFIM_EOM, "i {msg_id} {nrcpts} " TLS_MACROS);
 	}
 	snprintf(text, sizeof(text), "0x%lx", f0);
 	dump(ctx, "negotiate", "actions", text, NULL, NULL);
@@ -203,6 +207,11 @@ x_envrcpt(SMFICTX *ctx, char **argv)
 	struct priv *p = priv_of(ctx);
 
 	dump(ctx, "rcpt", "arg0", argv[0], "arg1", argv[1]);
+	if (refused_rcpt != NULL && strlen(argv[0]) == strlen(refused_rcpt) + 2 &&
+	    strncasecmp(argv[0] + 1, refused_rcpt, strlen(refused_rcpt)) == 0) {
+		smfi_setreply(ctx, "550", "5.1.1", "refused by macro_milter");
+		return SMFIS_REJECT;
+	}
 	if (p != NULL && p->nrcpt < MAX_RCPTS)
 		p->rcpt[p->nrcpt++] = strdup(argv[0]);
 	return maybe_fail(ctx, "rcpt");
@@ -276,13 +285,14 @@ main(int argc, char **argv)
 	char *spec;
 	int c;
 
-	while ((c = getopt(argc, argv, "p:o:sq:r:t:")) != -1) {
+	while ((c = getopt(argc, argv, "p:o:sq:r:t:x:")) != -1) {
 		switch (c) {
 		case 'p': sock = optarg; break;
 		case 'o': out_path = optarg; break;
 		case 's': use_symlist = 1; break;
 		case 'q': quarantine_reason = optarg; break;
 		case 'r': rcpt_suffix = optarg; break;
+		case 'x': refused_rcpt = optarg; break;
 		case 't':
 			spec = strdup(optarg);
 			fail_stage = strtok(spec, ":");
@@ -296,7 +306,7 @@ main(int argc, char **argv)
 			break;
 		default:
 			fprintf(stderr, "usage: macro_milter -p SOCKET [-o FILE] [-s] [-q REASON] "
-			                "[-r SUFFIX] [-t STAGE:CODE:XCODE:TEXT]\n");
+			                "[-r SUFFIX] [-t STAGE:CODE:XCODE:TEXT] [-x ADDRESS]\n");
 			return 1;
 		}
 	}

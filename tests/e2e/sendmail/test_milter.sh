@@ -18,7 +18,8 @@
 # Then what only Sendmail does: {verify} and xtext-encoded certificate names (a CA-signed client
 # certificate matches cert_verified + cert_subject, a self-signed one is verify=FAIL), IPv6 clients
 # sent as "IPv6:0:0:0:0:0:0:0:1" (logged as ::1), reroute by recipient suffix (the legacy mailer gets
-# the original recipients with the client's NOTIFY/ORCPT, an unqualified recipient qualified with j),
+# the original recipients with the client's NOTIFY/ORCPT, an unqualified recipient qualified with j;
+# behind another milter that refuses a recipient, that recipient gets no copy),
 # reroute by quarantine plus the legacy queue runner, and hold = quarantine with the rule's reason,
 # which neither normal queue runs nor the legacy runner deliver.
 # Last line: "N passed, N failed".
@@ -142,6 +143,40 @@ sm_case_reroute_suffix() {
     t_end
 }
 
+# Another milter, called before milter-tlspolicy (as contrib/sendmail/README asks), refuses one of
+# the recipients: milter-tlspolicy never sees that RCPT, so its recipient-suffix rewrite gives the
+# refused recipient no copy. (The throwaway macro_milter.c plays the other milter.)
+sm_case_reroute_suffix_other_milter() {
+    local out qid f mm=$E2E_WORK/macro_milter mport
+    t_begin "reroute by recipient suffix after another milter: a recipient it refused gets no copy"
+    if ! gcc -O2 -Wall -Wextra -o "$mm" "$HERE/macro_milter.c" -lmilter -lpthread > "$E2E_WORK/logs/mm-build.log" 2>&1; then
+        t_fail "cannot build macro_milter"; t_note "$(cat "$E2E_WORK/logs/mm-build.log")"; t_end; return
+    fi
+    e2e_alloc_port mport
+    e2e_bg other-milter "$mm" -p "inet:$mport@127.0.0.1" -x two@example.org
+    wait_for "e2e_port_listening $mport" 10 || t_fail "the other milter did not start"
+    sm_set_milter "inet:$mport@127.0.0.1 inet:$MPORT@127.0.0.1" || t_fail "sm_set_milter"
+    out=$(smtp_send --port "$SM_PORT_LEGACY" --tls 1.0 --header "X-E2E-Case: reroute-other-milter" \
+        --to one@example.test --to two@example.org)
+    printf '%s\n' "$out" > "$E2E_WORK/tx/reroute-other-milter"
+    assert_match "${MC_ACCEPTED#^}" "$(printf '%s\n' "$out" | tail -n 1)" "accepted"
+    assert_eq "S: 550 5.1.1 <two@example.org>... refused by macro_milter" \
+        "$(printf '%s\n' "$out" | grep '^S: 550 ')" "the other milter refused two@example.org"
+    qid=$(printf '%s\n' "$out" | mc_queue_id)
+    f=$(delivered "$SM_SINK_LEGACY" reroute-other-milter)
+    if [ -z "$f" ]; then t_fail "not in the legacy sink"; else
+        assert_eq "<one@example.test> ORCPT=rfc822;one@example.test" "$(sink_envelope "$f")" \
+            "only the accepted recipient at the legacy relay"
+    fi
+    sleep 1
+    assert_eq "" "$(in_sink "$SM_SINK_MAIN" reroute-other-milter)" "not in the main sink"
+    assert_eq 1 "$(in_sink "$SM_SINK_LEGACY" reroute-other-milter | wc -l)" "delivered once"
+    wait_txn " $qid: " || t_fail "no log line"
+    expect_fields "$(txn_line " $qid: ")" "listener=legacy-in action=reroute nrcpt=1"
+    sm_set_milter "inet:$MPORT@127.0.0.1" || t_fail "sm_set_milter back"
+    t_end
+}
+
 sm_case_reroute_quarantine() {
     local out qid f
     t_begin "reroute by quarantine: held from normal queue runs, then the legacy runner delivers it to the legacy sink only"
@@ -205,6 +240,7 @@ mc_case_nohelo
 mc_case_ipv6
 sm_case_client_cert
 sm_case_reroute_suffix
+sm_case_reroute_suffix_other_milter
 sm_case_reroute_quarantine
 
 mc_cases_lifecycle
