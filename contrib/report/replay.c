@@ -61,13 +61,13 @@ next_draw(struct replay *rp)
 	return rp->rng;
 }
 
-/* A NUL-terminated copy of text in the scratch buffer; NULL for "-" or when it does not fit. */
+/* A NUL-terminated copy of text in the scratch buffer, or NULL when it does not fit. */
 static char *
 scratch_copy(struct replay *rp, const char *text, size_t len)
 {
 	char *copy;
 
-	if ((len == 1 && text[0] == '-') || len >= sizeof(rp->scratch) - rp->used)
+	if (len >= sizeof(rp->scratch) - rp->used)
 		return NULL;
 	copy = rp->scratch + rp->used;
 	memcpy(copy, text, len);
@@ -76,25 +76,27 @@ scratch_copy(struct replay *rp, const char *text, size_t len)
 	return copy;
 }
 
+/* One logged value into the facts, through facts_set_word() ("-" is absent there). */
+static void
+set_fact(struct replay *rp, struct session_facts *facts, const char *word, const struct logfield *f)
+{
+	char *value = scratch_copy(rp, f->s, f->len);
+
+	if (value == NULL || facts_set_word(facts, word, value) < 0)
+		rp->bad_values++;
+}
+
 static void
 read_facts(struct replay *rp, const struct logrec *rec, struct session_facts *facts)
 {
-	const struct logfield *f;
-	char *value;
 	size_t i;
 
 	rp->used = 0;
 	facts_init(facts);
-	facts->client_name = scratch_copy(rp, rec->client_name.s, rec->client_name.len);
-	facts_set_client_addr(facts, scratch_copy(rp, rec->client_addr.s, rec->client_addr.len));
-	for (i = 0; i < sizeof(fact_keys) / sizeof(fact_keys[0]); i++) {
-		f = &rec->v[fact_keys[i]];
-		value = scratch_copy(rp, f->s, f->len);
-		if (value == NULL && !(f->len == 1 && f->s[0] == '-'))
-			rp->bad_values++;
-		else if (facts_set_word(facts, logline_key_names[fact_keys[i]], value) < 0)
-			rp->bad_values++;
-	}
+	set_fact(rp, facts, "client_name", &rec->client_name);
+	set_fact(rp, facts, "client", &rec->client_addr);
+	for (i = 0; i < sizeof(fact_keys) / sizeof(fact_keys[0]); i++)
+		set_fact(rp, facts, logline_key_names[fact_keys[i]], &rec->v[fact_keys[i]]);
 }
 
 static struct logfield
