@@ -16,6 +16,8 @@
  *	void load_each_item(struct load_ctx *ctx, const yaml_node_t *node,
  *	    load_handler *handler, void *target);
  *	size_t load_item_count(const yaml_node_t *node);
+ *	int load_open_regular(struct load_ctx *ctx, const yaml_node_t *where,
+ *	    const char *path, const char *what, struct stat *st);
  *
  * DESCRIPTION
  *	Each helper checks one node against what the schema expects and, when
@@ -28,12 +30,18 @@
  *	once for a single value, so that "key: x" and "key: [x, y]" both work;
  *	load_item_count() says how many calls that will be.
  *
+ *	load_open_regular() opens a file to read without blocking (O_NONBLOCK,
+ *	so that a FIFO or a device cannot hang a load or a reload) and refuses
+ *	anything but a regular file before the first read; it returns the
+ *	descriptor, or -1 after reporting why.
+ *
  *	ctx->budget bounds the number of nodes visited, so that YAML alias
  *	tricks cannot make a small file cost unbounded work.
  */
 #ifndef LOAD_CTX_H
 #define LOAD_CTX_H
 
+#include <sys/stat.h>
 #include <yaml.h>
 
 #include "compiled.h"
@@ -75,6 +83,9 @@ void load_mapping(struct load_ctx *ctx, const yaml_node_t *node, const char *wha
 void load_each_item(struct load_ctx *ctx, const yaml_node_t *node, load_handler *handler,
     void *target);
 size_t load_item_count(const yaml_node_t *node);
+
+int load_open_regular(struct load_ctx *ctx, const yaml_node_t *where, const char *path,
+    const char *what, struct stat *st);
 
 /* The loader's parts (load_lists.c, load_match.c, load_rule.c). */
 void load_lists(struct load_ctx *ctx, const yaml_node_t *node, void *unused);

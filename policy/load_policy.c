@@ -28,7 +28,56 @@
 #define POLICY_NODE_BUDGET 1000000
 #define POLICY_DEPTH_MAX 64
 
-/* Read at most max bytes of path into a NUL-terminated buffer. */
+/* What a file that is not a regular file is, for the error message. */
+static const char *
+file_kind(mode_t mode)
+{
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a regular file";
+}
+
+/*
+ * Open path for reading without ever blocking: O_NONBLOCK so that a FIFO
+ * or a device does not hang open(), then refuse anything but a regular
+ * file before the first read. Returns the descriptor, or -1 with an error
+ * reported as "WHO: ..." (WHO is the policy file or the list file).
+ */
+int
+load_open_regular(struct load_ctx *ctx, const yaml_node_t *where, const char *path,
+    const char *what, struct stat *st)
+{
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0) {
+		load_error(ctx, where, "cannot read %s%s%s: %s", what, *what ? " " : "", path,
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, st) < 0) {
+		load_error(ctx, where, "cannot read %s%s%s: %s", what, *what ? " " : "", path,
+		    strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		load_error(ctx, where, "%s%s%s is %s, not a regular file", what, *what ? " " : "",
+		    path, file_kind(st->st_mode));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Read at most POLICY_FILE_MAX bytes of path into a NUL-terminated buffer. */
 static char *
 read_policy_file(struct load_ctx *ctx, const char *path, size_t *len)
 {
@@ -38,15 +87,8 @@ read_policy_file(struct load_ctx *ctx, const char *path, size_t *len)
 	size_t got = 0;
 	int fd;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		load_error(ctx, NULL, "cannot open: %s", strerror(errno));
+	if ((fd = load_open_regular(ctx, NULL, path, "", &st)) < 0)
 		return NULL;
-	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		load_error(ctx, NULL, "not a regular file");
-		close(fd);
-		return NULL;
-	}
 	if ((size_t)st.st_size > POLICY_FILE_MAX) {
 		load_error(ctx, NULL, "file too large (%lld bytes; at most %u; put long address "
 				      "lists in file: lists)", (long long)st.st_size, POLICY_FILE_MAX);
@@ -72,19 +114,49 @@ read_policy_file(struct load_ctx *ctx, const char *path, size_t *len)
 	return buf;
 }
 
+/*
+ * The line and column (1-based, in characters as libyaml counts them) of
+ * a byte offset in the text: reader errors (invalid UTF-8, a control
+ * character such as NUL) carry only an offset, no mark.
+ */
+static void
+offset_position(const char *text, size_t len, size_t offset, size_t *line, size_t *col)
+{
+	size_t i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < offset && i < len; i++) {
+		if (text[i] == '\n') {
+			++*line;
+			*col = 1;
+		} else if (((unsigned char)text[i] & 0xc0) != 0x80)
+			++*col;
+	}
+}
+
 /* libyaml stops at the first syntax error; report it at its position. */
 static void
-syntax_error(struct load_ctx *ctx, const yaml_parser_t *parser)
+syntax_error(struct load_ctx *ctx, const yaml_parser_t *parser, const char *text, size_t len)
 {
 	const char *problem = parser->problem ? parser->problem : "malformed YAML";
+	size_t line = parser->problem_mark.line + 1, col = parser->problem_mark.column + 1;
 
-	if (parser->context != NULL)
-		policy_errors_add(ctx->errors, ctx->file, parser->problem_mark.line + 1,
-		    parser->problem_mark.column + 1, "YAML syntax error: %s %s", problem,
-		    parser->context);
+	if (parser->error == YAML_READER_ERROR) {
+		offset_position(text, len, parser->problem_offset, &line, &col);
+		if (parser->problem_value >= 0)
+			policy_errors_add(ctx->errors, ctx->file, line, col,
+			    "YAML syntax error: %s (0x%02x)", problem,
+			    (unsigned)parser->problem_value);
+		else
+			policy_errors_add(ctx->errors, ctx->file, line, col, "YAML syntax error: %s",
+			    problem);
+	} else if (parser->context != NULL)
+		policy_errors_add(ctx->errors, ctx->file, line, col, "YAML syntax error: %s %s",
+		    problem, parser->context);
 	else
-		policy_errors_add(ctx->errors, ctx->file, parser->problem_mark.line + 1,
-		    parser->problem_mark.column + 1, "YAML syntax error: %s", problem);
+		policy_errors_add(ctx->errors, ctx->file, line, col, "YAML syntax error: %s",
+		    problem);
 }
 
 static void
@@ -306,6 +378,41 @@ skip_section(struct load_ctx *ctx, const yaml_node_t *node, void *unused)
 }
 
 /*
+ * "default:" is required and is the last key of the policy, so that a
+ * file cut anywhere before the end of the default (an editor writing in
+ * place during a reload) never loads as a shorter policy: whatever the cut
+ * loses, it loses the default too. load_default() closes the rest: the
+ * default's action is its last key, and a cut inside that value is not an
+ * action.
+ */
+static void
+check_default_last(struct load_ctx *ctx, const yaml_node_t *root)
+{
+	const yaml_node_pair_t *pair, *last = root->data.mapping.pairs.top - 1;
+	const yaml_node_t *key, *next;
+
+	if (root->data.mapping.pairs.start == root->data.mapping.pairs.top)
+		return;
+	for (pair = root->data.mapping.pairs.start; pair < last; pair++) {
+		key = yaml_document_get_node(ctx->doc, pair->key);
+		if (key == NULL || key->type != YAML_SCALAR_NODE ||
+		    strcmp((const char *)key->data.scalar.value, "default") != 0)
+			continue;
+		next = yaml_document_get_node(ctx->doc, pair[1].key);
+		load_error(ctx, next != NULL ? next : key,
+		    "\"default:\" must be the last key of the policy (after rules:), so that a "
+		    "truncated file cannot load");
+		return;
+	}
+	key = yaml_document_get_node(ctx->doc, last->key);
+	next = yaml_document_get_node(ctx->doc, last->value);
+	if (key != NULL && next != NULL && key->type == YAML_SCALAR_NODE &&
+	    strcmp((const char *)key->data.scalar.value, "default") == 0 &&
+	    next->start_mark.index < key->end_mark.index)
+		load_error(ctx, next, "the default must be written out, not an alias");
+}
+
+/*
  * Walk the document root. Lists go first so that rules can refer to them
  * wherever the "lists" key stands in the file.
  */
@@ -329,12 +436,18 @@ load_root(struct load_ctx *ctx, const yaml_node_t *root)
 		return;
 	}
 	load_mapping(ctx, root, "the policy", first, &have_version);
-	if (!have_version)
+	if (!have_version && !ctx->over_budget)
 		load_error(ctx, root, "missing \"version: 1\"");
 	if ((node = top_level(ctx, root, "rules")) != NULL)
 		load_rules(ctx, node, NULL);
 	if ((node = top_level(ctx, root, "default")) != NULL)
 		load_default(ctx, node, NULL);
+	else if (!ctx->over_budget)
+		policy_errors_add(ctx->errors, ctx->file, root->end_mark.line + 1,
+		    root->end_mark.column + 1,
+		    "missing \"default:\" (required, as the last key of the policy: a file "
+		    "without it may be cut short)");
+	check_default_last(ctx, root);
 }
 
 /* The directory part of path, for relative "file:" lists. */
@@ -367,7 +480,7 @@ check_depth(struct load_ctx *ctx, const char *text, size_t len)
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	while (!done && status == 0) {
 		if (!yaml_parser_parse(&parser, &event)) {
-			syntax_error(ctx, &parser);
+			syntax_error(ctx, &parser, text, len);
 			status = -1;
 			break;
 		}
@@ -400,7 +513,7 @@ parse_and_load(struct load_ctx *ctx, const char *text, size_t len)
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
 	if (!yaml_parser_load(&parser, &doc)) {
-		syntax_error(ctx, &parser);
+		syntax_error(ctx, &parser, text, len);
 		yaml_parser_delete(&parser);
 		return;
 	}
@@ -410,7 +523,7 @@ parse_and_load(struct load_ctx *ctx, const char *text, size_t len)
 	else
 		load_root(ctx, root);
 	if (!yaml_parser_load(&parser, &extra))
-		syntax_error(ctx, &parser);
+		syntax_error(ctx, &parser, text, len);
 	else {
 		if (yaml_document_get_root_node(&extra) != NULL)
 			policy_errors_add(ctx->errors, ctx->file, extra.start_mark.line + 1,
@@ -422,13 +535,15 @@ parse_and_load(struct load_ctx *ctx, const char *text, size_t len)
 	yaml_parser_delete(&parser);
 }
 
-struct policy *
-policy_load(const char *path, struct policy_errors *errors)
+/* Load text (the contents of path) into a new policy, or NULL after errors. */
+static struct policy *
+load_text(const char *path, const char *text, size_t len, struct policy_errors *errors,
+    int from_file)
 {
 	struct policy *policy = xcalloc(1, sizeof(*policy));
 	struct load_ctx ctx;
-	size_t before = errors->count, len;
-	char *text, *base_dir = dir_of(path);
+	size_t before = errors->count;
+	char *buf = NULL, *base_dir = dir_of(path);
 
 	arena_init(&policy->arena);
 	set_defaults(policy);
@@ -438,16 +553,36 @@ policy_load(const char *path, struct policy_errors *errors)
 	ctx.policy = policy;
 	ctx.errors = errors;
 	ctx.budget = POLICY_NODE_BUDGET;
-	if ((text = read_policy_file(&ctx, path, &len)) != NULL) {
-		parse_and_load(&ctx, text, len);
-		free(text);
+	if (from_file)
+		text = buf = read_policy_file(&ctx, path, &len);
+	else if (len > POLICY_FILE_MAX) {
+		load_error(&ctx, NULL, "file too large (%zu bytes; at most %u; put long address "
+				       "lists in file: lists)", len, POLICY_FILE_MAX);
+		text = NULL;
 	}
+	if (text != NULL)
+		parse_and_load(&ctx, text, len);
+	free(buf);
 	free(base_dir);
 	if (errors->count > before) {
 		policy_free(policy);
 		return NULL;
 	}
+	if (policy->index.bits == NULL)
+		rule_index_build(&policy->arena, policy->heads, 0, &policy->index);
 	return policy;
+}
+
+struct policy *
+policy_load(const char *path, struct policy_errors *errors)
+{
+	return load_text(path, NULL, 0, errors, 1);
+}
+
+struct policy *
+policy_load_text(const char *path, const char *text, size_t len, struct policy_errors *errors)
+{
+	return load_text(path, text, len, errors, 0);
 }
 
 struct cidr_set *

@@ -317,7 +317,7 @@ add_step(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 
 	memset(&s, 0, sizeof(s));
 	load_mapping(ctx, node, "a rollout step", keys, &s);
-	if (node->type != YAML_MAPPING_NODE)
+	if (node->type != YAML_MAPPING_NODE || ctx->over_budget)
 		return;
 	if (!s.have_from || !s.have_percent) {
 		load_error(ctx, node, "a rollout step needs both from: DATE and percent: N");
@@ -389,7 +389,8 @@ rule_rollout(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 	b->rule->has_rollout = 1;
 	b->rule->rollout.select = ROLLOUT_PER_CLIENT;
 	load_mapping(ctx, node, "rollout", keys, &b->rule->rollout);
-	if (node->type == YAML_MAPPING_NODE && b->rule->rollout.steps == NULL)
+	if (node->type == YAML_MAPPING_NODE && b->rule->rollout.steps == NULL &&
+	    !ctx->over_budget)
 		load_error(ctx, node, "rollout needs percent: N or steps: [...]");
 }
 
@@ -492,7 +493,7 @@ add_rule(struct load_ctx *ctx, const yaml_node_t *node, void *unused)
 	b.rule = &ctx->policy->rules[ctx->policy->rule_count];
 	b.node = node;
 	load_mapping(ctx, node, "a rule", keys, &b);
-	if (node->type != YAML_MAPPING_NODE)
+	if (node->type != YAML_MAPPING_NODE || ctx->over_budget)
 		return;
 	if (!b.have_name)
 		load_error(ctx, node, "rule %zu has no name", ctx->policy->rule_count + 1);
@@ -523,6 +524,29 @@ load_rules(struct load_ctx *ctx, const yaml_node_t *node, void *unused)
 	    &ctx->policy->index);
 }
 
+/*
+ * The default's action is its last key and is written there, not taken
+ * by alias from earlier in the file: the action value is then the last
+ * thing in the policy, and a file cut short anywhere before its end lacks
+ * the default's action, or ends inside it (no action name is a prefix of
+ * another).
+ */
+static void
+check_action_last(struct load_ctx *ctx, const yaml_node_t *node, const struct rule_build *b)
+{
+	const yaml_node_pair_t *last = node->data.mapping.pairs.top - 1;
+	const yaml_node_t *key = yaml_document_get_node(ctx->doc, last->key);
+	const yaml_node_t *value = yaml_document_get_node(ctx->doc, last->value);
+
+	if (key == NULL || value == NULL || key->type != YAML_SCALAR_NODE ||
+	    strcmp((const char *)key->data.scalar.value, "action") != 0)
+		load_error(ctx, key != NULL ? key : node,
+		    "action must be the last key of default, so that a truncated file cannot "
+		    "load");
+	else if (value->start_mark.index < key->end_mark.index || value != b->action_node)
+		load_error(ctx, value, "the default's action must be written out, not an alias");
+}
+
 void
 load_default(struct load_ctx *ctx, const yaml_node_t *node, void *unused)
 {
@@ -541,9 +565,16 @@ load_default(struct load_ctx *ctx, const yaml_node_t *node, void *unused)
 	memset(&b, 0, sizeof(b));
 	b.rule = &ctx->policy->default_rule;
 	b.node = node;
+	if (node->type == YAML_SCALAR_NODE && load_is_null(node)) {
+		load_error(ctx, node, "default must be a mapping with an action, such as "
+				      "\"default: { action: accept }\"");
+		return;
+	}
 	load_mapping(ctx, node, "default", keys, &b);
-	if (node->type != YAML_MAPPING_NODE)
+	if (node->type != YAML_MAPPING_NODE || ctx->over_budget)
 		return;
 	finish_rule(ctx, &b);
+	if (b.have_action)
+		check_action_last(ctx, node, &b);
 	b.rule->name = "default";
 }

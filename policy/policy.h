@@ -3,6 +3,10 @@
  *
  * SYNOPSIS
  *	struct policy *policy_load(const char *path, struct policy_errors *errors);
+struct policy *policy_load_text(const char *path, const char *text, size_t len,
+    struct policy_errors *errors);
+ *	struct policy *policy_load_text(const char *path, const char *text, size_t len,
+ *	    struct policy_errors *errors);
  *	void policy_free(struct policy *policy);
  *	const struct policy_settings *policy_settings(const struct policy *policy);
  *	int policy_has_recipient_rules(const struct policy *policy);
@@ -22,7 +26,11 @@
  *	policy_load() reads and compiles the policy file (schema version 1,
  *	see milter-tlspolicy.yaml(5)). On any error it returns NULL and
  *	appends every error it found, each as "FILE:LINE:COL: message", to
- *	errors; it never stops at the first one.
+ *	errors; it never stops at the first one. The file must be a regular
+ *	file of at most 4 MiB; it is opened without blocking, so a FIFO or a
+ *	device is an error, never a hang. policy_load_text() compiles text
+ *	already in memory (len bytes, the contents of path): path names the
+ *	file in errors and its directory is where relative "file:" lists are.
  *
  *	A compiled policy is immutable: any number of threads may call
  *	policy_decide() on it at once. policy_decide() performs no I/O, takes
@@ -133,6 +141,8 @@ struct policy_errors {
 struct policy;
 
 struct policy *policy_load(const char *path, struct policy_errors *errors);
+struct policy *policy_load_text(const char *path, const char *text, size_t len,
+    struct policy_errors *errors);
 void policy_free(struct policy *policy);
 const struct policy_settings *policy_settings(const struct policy *policy);
 int policy_has_recipient_rules(const struct policy *policy);
