@@ -46,18 +46,18 @@
 
 #include "compiled.h"
 
-#define LOAD_NAME_MAX 64	/* rule and list names */
-#define LOAD_VALUE_MAX 1024	/* patterns, paths, relays */
-#define LOAD_TEXT_MAX 400	/* SMTP reply text */
-#define LOAD_KEYS_MAX 10000	/* keys in one mapping (duplicate check is quadratic) */
+#define LOAD_NAME_MAX  64    /* rule and list names */
+#define LOAD_VALUE_MAX 1024  /* patterns, paths, relays */
+#define LOAD_TEXT_MAX  400   /* SMTP reply text */
+#define LOAD_KEYS_MAX  10000 /* keys in one mapping (duplicate check is quadratic) */
 
 struct load_ctx {
-	const char *file;		/* policy path, as given */
-	const char *base_dir;		/* directory of the policy, for relative file: paths */
+	const char *file;     /* policy path, as given */
+	const char *base_dir; /* directory of the policy, for relative file: paths */
 	yaml_document_t *doc;
 	struct policy *policy;
 	struct policy_errors *errors;
-	size_t budget;			/* nodes that may still be visited */
+	size_t budget; /* nodes that may still be visited */
 	int over_budget;
 };
 
@@ -73,29 +73,29 @@ void load_error(struct load_ctx *ctx, const yaml_node_t *node, const char *fmt, 
 yaml_node_t *load_node(struct load_ctx *ctx, int index);
 int load_is_null(const yaml_node_t *node);
 const char *load_scalar(struct load_ctx *ctx, const yaml_node_t *node, const char *what,
-    size_t max_len);
+                        size_t max_len);
 int load_bool(struct load_ctx *ctx, const yaml_node_t *node, const char *what, int *value);
 int load_date(struct load_ctx *ctx, const yaml_node_t *node, const char *what, int *date);
 int load_choice(struct load_ctx *ctx, const yaml_node_t *node, const char *what,
-    const char *const *names, int *value);
+                const char *const *names, int *value);
 void load_mapping(struct load_ctx *ctx, const yaml_node_t *node, const char *what,
-    const struct load_key *keys, void *target);
+                  const struct load_key *keys, void *target);
 void load_each_item(struct load_ctx *ctx, const yaml_node_t *node, load_handler *handler,
-    void *target);
+                    void *target);
 size_t load_item_count(const yaml_node_t *node);
 
 int load_open_regular(struct load_ctx *ctx, const yaml_node_t *where, const char *path,
-    const char *what, struct stat *st);
+                      const char *what, struct stat *st);
 
 /* The loader's parts (load_lists.c, load_match.c, load_rule.c). */
 void load_lists(struct load_ctx *ctx, const yaml_node_t *node, void *unused);
 int load_address_file(struct load_ctx *ctx, const yaml_node_t *where, const char *path,
-    struct cidr_set *set);
+                      struct cidr_set *set);
 int load_prefix(struct load_ctx *ctx, const yaml_node_t *node, struct cidr_set *set,
-    const char *text);
+                const char *text);
 const char *load_prefix_problem(const char *text);
 const struct cidr_set *load_find_list(struct load_ctx *ctx, const yaml_node_t *where,
-    const char *name);
+                                      const char *name);
 void load_match(struct load_ctx *ctx, const yaml_node_t *node, void *match);
 void load_rules(struct load_ctx *ctx, const yaml_node_t *node, void *unused);
 void load_default(struct load_ctx *ctx, const yaml_node_t *node, void *unused);

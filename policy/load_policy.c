@@ -24,9 +24,9 @@
 #include "siphash.h"
 #include "xalloc.h"
 
-#define POLICY_FILE_MAX (4u << 20)
+#define POLICY_FILE_MAX    (4u << 20)
 #define POLICY_NODE_BUDGET 1000000
-#define POLICY_DEPTH_MAX 64
+#define POLICY_DEPTH_MAX   64
 
 /* What a file that is not a regular file is, for the error message. */
 static const char *
@@ -53,24 +53,24 @@ file_kind(mode_t mode)
  */
 int
 load_open_regular(struct load_ctx *ctx, const yaml_node_t *where, const char *path,
-    const char *what, struct stat *st)
+                  const char *what, struct stat *st)
 {
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0) {
 		load_error(ctx, where, "cannot read %s%s%s: %s", what, *what ? " " : "", path,
-		    strerror(errno));
+		           strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, st) < 0) {
 		load_error(ctx, where, "cannot read %s%s%s: %s", what, *what ? " " : "", path,
-		    strerror(errno));
+		           strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (!S_ISREG(st->st_mode)) {
 		load_error(ctx, where, "%s%s%s is %s, not a regular file", what, *what ? " " : "",
-		    path, file_kind(st->st_mode));
+		           path, file_kind(st->st_mode));
 		close(fd);
 		return -1;
 	}
@@ -90,14 +90,16 @@ read_policy_file(struct load_ctx *ctx, const char *path, size_t *len)
 	if ((fd = load_open_regular(ctx, NULL, path, "", &st)) < 0)
 		return NULL;
 	if ((size_t)st.st_size > POLICY_FILE_MAX) {
-		load_error(ctx, NULL, "file too large (%lld bytes; at most %u; put long address "
-				      "lists in file: lists)", (long long)st.st_size, POLICY_FILE_MAX);
+		load_error(ctx, NULL,
+		           "file too large (%lld bytes; at most %u; put long address "
+		           "lists in file: lists)",
+		           (long long)st.st_size, POLICY_FILE_MAX);
 		close(fd);
 		return NULL;
 	}
 	buf = xmalloc((size_t)st.st_size + 1);
 	while (got < (size_t)st.st_size &&
-	    (n = read(fd, buf + got, (size_t)st.st_size - got)) != 0) {
+	       (n = read(fd, buf + got, (size_t)st.st_size - got)) != 0) {
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
@@ -146,17 +148,17 @@ syntax_error(struct load_ctx *ctx, const yaml_parser_t *parser, const char *text
 		offset_position(text, len, parser->problem_offset, &line, &col);
 		if (parser->problem_value >= 0)
 			policy_errors_add(ctx->errors, ctx->file, line, col,
-			    "YAML syntax error: %s (0x%02x)", problem,
-			    (unsigned)parser->problem_value);
+			                  "YAML syntax error: %s (0x%02x)", problem,
+			                  (unsigned)parser->problem_value);
 		else
-			policy_errors_add(ctx->errors, ctx->file, line, col, "YAML syntax error: %s",
-			    problem);
+			policy_errors_add(ctx->errors, ctx->file, line, col,
+			                  "YAML syntax error: %s", problem);
 	} else if (parser->context != NULL)
 		policy_errors_add(ctx->errors, ctx->file, line, col, "YAML syntax error: %s %s",
-		    problem, parser->context);
+		                  problem, parser->context);
 	else
 		policy_errors_add(ctx->errors, ctx->file, line, col, "YAML syntax error: %s",
-		    problem);
+		                  problem);
 }
 
 static void
@@ -166,8 +168,10 @@ load_version(struct load_ctx *ctx, const yaml_node_t *node, void *seen)
 
 	*(int *)seen = 1;
 	if (text != NULL && strcmp(text, "1") != 0)
-		load_error(ctx, node, "unsupported policy version \"%s\" (this program reads "
-				      "version 1)", text);
+		load_error(ctx, node,
+		           "unsupported policy version \"%s\" (this program reads "
+		           "version 1)",
+		           text);
 }
 
 static void
@@ -184,7 +188,7 @@ static void
 set_strip(struct load_ctx *ctx, const yaml_node_t *node, void *settings)
 {
 	load_bool(ctx, node, "strip_foreign_headers",
-	    &((struct policy_settings *)settings)->strip_foreign_headers);
+	          &((struct policy_settings *)settings)->strip_foreign_headers);
 }
 
 static void
@@ -218,7 +222,7 @@ static void
 set_reroute_method(struct load_ctx *ctx, const yaml_node_t *node, void *settings)
 {
 	static const char *const names[] = {"auto", "header", "recipient-suffix", "quarantine",
-	    NULL};
+	                                    NULL};
 	int v;
 
 	if (load_choice(ctx, node, "reroute_method", names, &v) == 0)
@@ -235,12 +239,15 @@ set_reroute_suffix(struct load_ctx *ctx, const yaml_node_t *node, void *settings
 		return;
 	if (text[0] != '.' || text[1] == '\0' ||
 	    strspn(text + 1, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.") !=
-		strlen(text + 1)) {
-		load_error(ctx, node, "reroute_suffix must be a domain suffix such as "
-				      "\".LEGACY-TLS\", not \"%s\"", text);
+	        strlen(text + 1)) {
+		load_error(ctx, node,
+		           "reroute_suffix must be a domain suffix such as "
+		           "\".LEGACY-TLS\", not \"%s\"",
+		           text);
 		return;
 	}
-	((struct policy_settings *)settings)->reroute_suffix = arena_strdup(&ctx->policy->arena, text);
+	((struct policy_settings *)settings)->reroute_suffix =
+	    arena_strdup(&ctx->policy->arena, text);
 }
 
 static void
@@ -285,7 +292,7 @@ load_header_name(struct load_ctx *ctx, const yaml_node_t *node, const char *what
 	for (p = text; *p != '\0'; p++) {
 		if (*p <= ' ' || *p > '~' || *p == ':') {
 			load_error(ctx, node, "%s \"%s\" is not a valid header field name", what,
-			    text);
+			           text);
 			return NULL;
 		}
 	}
@@ -331,7 +338,7 @@ load_settings(struct load_ctx *ctx, const yaml_node_t *node, void *unused)
 	load_mapping(ctx, node, "settings", keys, &ctx->policy->settings);
 	if (ctx->policy->settings.audit_header != NULL &&
 	    strcasecmp(ctx->policy->settings.audit_header, ctx->policy->settings.reroute_header) ==
-		0)
+	        0)
 		load_error(ctx, node, "audit_header and reroute_header must differ");
 }
 
@@ -399,7 +406,8 @@ check_default_last(struct load_ctx *ctx, const yaml_node_t *root)
 		    strcmp((const char *)key->data.scalar.value, "default") != 0)
 			continue;
 		next = yaml_document_get_node(ctx->doc, pair[1].key);
-		load_error(ctx, next != NULL ? next : key,
+		load_error(
+		    ctx, next != NULL ? next : key,
 		    "\"default:\" must be the last key of the policy (after rules:), so that a "
 		    "truncated file cannot load");
 		return;
@@ -420,19 +428,16 @@ static void
 load_root(struct load_ctx *ctx, const yaml_node_t *root)
 {
 	static const struct load_key first[] = {
-	    {"version", load_version},
-	    {"lists", load_lists},
-	    {"settings", load_settings},
-	    {"rules", skip_section},
-	    {"default", skip_section},
-	    {NULL, NULL},
+	    {"version", load_version}, {"lists", load_lists},     {"settings", load_settings},
+	    {"rules", skip_section},   {"default", skip_section}, {NULL, NULL},
 	};
 	const yaml_node_t *node;
 	int have_version = 0;
 
 	if (root->type != YAML_MAPPING_NODE) {
-		load_error(ctx, root, "a policy must be a mapping with version, settings, lists, "
-				      "rules and default");
+		load_error(ctx, root,
+		           "a policy must be a mapping with version, settings, lists, "
+		           "rules and default");
 		return;
 	}
 	load_mapping(ctx, root, "the policy", first, &have_version);
@@ -443,8 +448,8 @@ load_root(struct load_ctx *ctx, const yaml_node_t *root)
 	if ((node = top_level(ctx, root, "default")) != NULL)
 		load_default(ctx, node, NULL);
 	else if (!ctx->over_budget)
-		policy_errors_add(ctx->errors, ctx->file, root->end_mark.line + 1,
-		    root->end_mark.column + 1,
+		policy_errors_add(
+		    ctx->errors, ctx->file, root->end_mark.line + 1, root->end_mark.column + 1,
 		    "missing \"default:\" (required, as the last key of the policy: a file "
 		    "without it may be cut short)");
 	check_default_last(ctx, root);
@@ -484,15 +489,17 @@ check_depth(struct load_ctx *ctx, const char *text, size_t len)
 			status = -1;
 			break;
 		}
-		if (event.type == YAML_SEQUENCE_START_EVENT || event.type == YAML_MAPPING_START_EVENT) {
+		if (event.type == YAML_SEQUENCE_START_EVENT ||
+		    event.type == YAML_MAPPING_START_EVENT) {
 			if (++depth > POLICY_DEPTH_MAX) {
 				policy_errors_add(ctx->errors, ctx->file, event.start_mark.line + 1,
-				    event.start_mark.column + 1,
-				    "nested more than %d levels deep", POLICY_DEPTH_MAX);
+				                  event.start_mark.column + 1,
+				                  "nested more than %d levels deep",
+				                  POLICY_DEPTH_MAX);
 				status = -1;
 			}
 		} else if (event.type == YAML_SEQUENCE_END_EVENT ||
-		    event.type == YAML_MAPPING_END_EVENT)
+		           event.type == YAML_MAPPING_END_EVENT)
 			depth--;
 		done = event.type == YAML_STREAM_END_EVENT;
 		yaml_event_delete(&event);
@@ -527,8 +534,8 @@ parse_and_load(struct load_ctx *ctx, const char *text, size_t len)
 	else {
 		if (yaml_document_get_root_node(&extra) != NULL)
 			policy_errors_add(ctx->errors, ctx->file, extra.start_mark.line + 1,
-			    extra.start_mark.column + 1,
-			    "more than one YAML document; a policy is one document");
+			                  extra.start_mark.column + 1,
+			                  "more than one YAML document; a policy is one document");
 		yaml_document_delete(&extra);
 	}
 	yaml_document_delete(&doc);
@@ -538,7 +545,7 @@ parse_and_load(struct load_ctx *ctx, const char *text, size_t len)
 /* Load text (the contents of path) into a new policy, or NULL after errors. */
 static struct policy *
 load_text(const char *path, const char *text, size_t len, struct policy_errors *errors,
-    int from_file)
+          int from_file)
 {
 	struct policy *policy = xcalloc(1, sizeof(*policy));
 	struct load_ctx ctx;
@@ -556,8 +563,10 @@ load_text(const char *path, const char *text, size_t len, struct policy_errors *
 	if (from_file)
 		text = buf = read_policy_file(&ctx, path, &len);
 	else if (len > POLICY_FILE_MAX) {
-		load_error(&ctx, NULL, "file too large (%zu bytes; at most %u; put long address "
-				       "lists in file: lists)", len, POLICY_FILE_MAX);
+		load_error(&ctx, NULL,
+		           "file too large (%zu bytes; at most %u; put long address "
+		           "lists in file: lists)",
+		           len, POLICY_FILE_MAX);
 		text = NULL;
 	}
 	if (text != NULL)
@@ -592,8 +601,8 @@ load_new_set(struct load_ctx *ctx)
 
 	if (policy->owned_set_count == policy->owned_set_alloc) {
 		policy->owned_set_alloc = policy->owned_set_alloc ? 2 * policy->owned_set_alloc : 8;
-		policy->owned_sets = xrealloc(policy->owned_sets,
-		    policy->owned_set_alloc * sizeof(*policy->owned_sets));
+		policy->owned_sets = xrealloc(policy->owned_sets, policy->owned_set_alloc *
+		                                                      sizeof(*policy->owned_sets));
 	}
 	return policy->owned_sets[policy->owned_set_count++] = cidr_set_new();
 }

@@ -43,7 +43,7 @@ static int
 valid_name(const char *name)
 {
 	return strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
-	    strlen(name);
+	       strlen(name);
 }
 
 /* Printable ASCII only: the text goes into SMTP replies, headers and logs. */
@@ -58,7 +58,7 @@ load_line(struct load_ctx *ctx, const yaml_node_t *node, const char *what, size_
 	for (p = text; *p != '\0'; p++) {
 		if (*p < ' ' || *p > '~') {
 			load_error(ctx, node, "%s may only contain printable ASCII characters",
-			    what);
+			           what);
 			return NULL;
 		}
 	}
@@ -76,8 +76,10 @@ rule_name(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 	if (name == NULL)
 		return;
 	if (*name == '\0' || !valid_name(name)) {
-		load_error(ctx, node, "rule name \"%s\" may only use letters, digits, \"_\", "
-				      "\".\" and \"-\"", name);
+		load_error(ctx, node,
+		           "rule name \"%s\" may only use letters, digits, \"_\", "
+		           "\".\" and \"-\"",
+		           name);
 		return;
 	}
 	if (strcmp(name, "default") == 0) {
@@ -88,7 +90,7 @@ rule_name(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 		if (ctx->policy->rules[i].name != NULL &&
 		    strcmp(ctx->policy->rules[i].name, name) == 0) {
 			load_error(ctx, node, "duplicate rule name \"%s\" (rule %zu has it too)",
-			    name, i + 1);
+			           name, i + 1);
 			return;
 		}
 	}
@@ -123,7 +125,8 @@ reply_code(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 		return;
 	if (strlen(text) != 3 || (text[0] != '4' && text[0] != '5') || text[1] < '0' ||
 	    text[1] > '9' || text[2] < '0' || text[2] > '9') {
-		load_error(ctx, node, "reply code must be a 4xx or 5xx SMTP code, not \"%s\"", text);
+		load_error(ctx, node, "reply code must be a 4xx or 5xx SMTP code, not \"%s\"",
+		           text);
 		return;
 	}
 	r->reply_code = (text[0] - '0') * 100 + (text[1] - '0') * 10 + (text[2] - '0');
@@ -156,8 +159,10 @@ reply_xcode(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 	if (text == NULL)
 		return;
 	if (!valid_xcode(text)) {
-		load_error(ctx, node, "xcode must be an enhanced status code such as 4.7.66, not "
-				      "\"%s\"", text);
+		load_error(ctx, node,
+		           "xcode must be an enhanced status code such as 4.7.66, not "
+		           "\"%s\"",
+		           text);
 		return;
 	}
 	b->rule->reply_xcode = arena_strdup(&ctx->policy->arena, text);
@@ -200,8 +205,10 @@ rule_relay(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 		return;
 	colon = strchr(text, ':');
 	if (colon == NULL || colon == text || colon[1] == '\0' || strchr(text, ' ') != NULL) {
-		load_error(ctx, node, "relay must be transport:nexthop, e.g. "
-				      "\"smtp:[legacy-relay.example.net]:25\", not \"%s\"", text);
+		load_error(ctx, node,
+		           "relay must be transport:nexthop, e.g. "
+		           "\"smtp:[legacy-relay.example.net]:25\", not \"%s\"",
+		           text);
 		return;
 	}
 	b->rule->relay = text;
@@ -275,8 +282,10 @@ load_percent(struct load_ctx *ctx, const yaml_node_t *node, int *bp)
 	if (text == NULL)
 		return -1;
 	if (parse_percent(text, bp) < 0) {
-		load_error(ctx, node, "percent must be a number from 0 to 100 (at most two "
-				      "decimals), not \"%s\"", text);
+		load_error(ctx, node,
+		           "percent must be a number from 0 to 100 (at most two "
+		           "decimals), not \"%s\"",
+		           text);
 		return -1;
 	}
 	return 0;
@@ -343,8 +352,8 @@ rollout_steps(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 		load_error(ctx, node, "give either percent or steps, not both");
 		return;
 	}
-	r->steps = arena_alloc(&ctx->policy->arena,
-	    load_item_count(node) * sizeof(struct rollout_step));
+	r->steps =
+	    arena_alloc(&ctx->policy->arena, load_item_count(node) * sizeof(struct rollout_step));
 	load_each_item(ctx, node, add_step, r);
 }
 
@@ -389,8 +398,7 @@ rule_rollout(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 	b->rule->has_rollout = 1;
 	b->rule->rollout.select = ROLLOUT_PER_CLIENT;
 	load_mapping(ctx, node, "rollout", keys, &b->rule->rollout);
-	if (node->type == YAML_MAPPING_NODE && b->rule->rollout.steps == NULL &&
-	    !ctx->over_budget)
+	if (node->type == YAML_MAPPING_NODE && b->rule->rollout.steps == NULL && !ctx->over_budget)
 		load_error(ctx, node, "rollout needs percent: N or steps: [...]");
 }
 
@@ -412,12 +420,12 @@ finish_reply(struct load_ctx *ctx, struct rule_build *b)
 		r->reply_code = want == 4 ? 421 : 550;
 	else if (r->reply_code / 100 != want)
 		load_error(ctx, b->reply_node, "action %s needs a %dxx reply code, not %d",
-		    policy_action_name(r->action), want, r->reply_code);
+		           policy_action_name(r->action), want, r->reply_code);
 	if (r->reply_xcode == NULL)
 		r->reply_xcode = want == 4 ? "4.7.66" : "5.7.66";
 	else if (r->reply_xcode[0] - '0' != r->reply_code / 100)
 		load_error(ctx, b->xcode_node, "enhanced code %s does not match reply code %d",
-		    r->reply_xcode, r->reply_code);
+		           r->reply_xcode, r->reply_code);
 	if (r->reply_text == NULL)
 		r->reply_text = want == 4 ? DEFER_TEXT : REJECT_TEXT;
 }
@@ -438,9 +446,9 @@ check_hold_reason(struct load_ctx *ctx, const struct rule_build *b)
 	    r->reason == NULL || strstr(r->reason, s->quarantine_reason) == NULL)
 		return;
 	load_error(ctx, b->reason_node != NULL ? b->reason_node : b->action_node,
-	    "hold reason \"%s\" contains the quarantine_reason \"%s\", so the legacy queue "
-	    "runner would deliver held mail; choose another reason",
-	    r->reason, s->quarantine_reason);
+	           "hold reason \"%s\" contains the quarantine_reason \"%s\", so the legacy queue "
+	           "runner would deliver held mail; choose another reason",
+	           r->reason, s->quarantine_reason);
 }
 
 /* Cross-key checks, once every key of the rule has been read. */
@@ -461,8 +469,10 @@ finish_rule(struct load_ctx *ctx, struct rule_build *b)
 	if (b->subject_node != NULL && r->action != ACTION_TAG)
 		load_error(ctx, b->subject_node, "subject_prefix is only used with action tag");
 	if (b->rollout_node != NULL && (r->action == ACTION_ACCEPT || r->action == ACTION_TAG))
-		load_error(ctx, b->rollout_node, "rollout applies to defer, reject, reroute and "
-						 "hold, not to %s", policy_action_name(r->action));
+		load_error(ctx, b->rollout_node,
+		           "rollout applies to defer, reject, reroute and "
+		           "hold, not to %s",
+		           policy_action_name(r->action));
 	if (r->reason == NULL && r->action == ACTION_HOLD)
 		r->reason = r->name;
 	check_hold_reason(ctx, b);
@@ -513,15 +523,15 @@ load_rules(struct load_ctx *ctx, const yaml_node_t *node, void *unused)
 		load_error(ctx, node, "rules must be a list of rules");
 		return;
 	}
-	ctx->policy->rules = arena_alloc(&ctx->policy->arena,
-	    load_item_count(node) * sizeof(struct rule));
+	ctx->policy->rules =
+	    arena_alloc(&ctx->policy->arena, load_item_count(node) * sizeof(struct rule));
 	load_each_item(ctx, node, add_rule, NULL);
-	ctx->policy->heads = arena_alloc(&ctx->policy->arena,
-	    ctx->policy->rule_count * sizeof(struct rule_head));
+	ctx->policy->heads =
+	    arena_alloc(&ctx->policy->arena, ctx->policy->rule_count * sizeof(struct rule_head));
 	for (i = 0; i < ctx->policy->rule_count; i++)
 		prefilter_build(&ctx->policy->rules[i], &ctx->policy->heads[i]);
 	rule_index_build(&ctx->policy->arena, ctx->policy->heads, ctx->policy->rule_count,
-	    &ctx->policy->index);
+	                 &ctx->policy->index);
 }
 
 /*
@@ -540,7 +550,8 @@ check_action_last(struct load_ctx *ctx, const yaml_node_t *node, const struct ru
 
 	if (key == NULL || value == NULL || key->type != YAML_SCALAR_NODE ||
 	    strcmp((const char *)key->data.scalar.value, "action") != 0)
-		load_error(ctx, key != NULL ? key : node,
+		load_error(
+		    ctx, key != NULL ? key : node,
 		    "action must be the last key of default, so that a truncated file cannot "
 		    "load");
 	else if (value->start_mark.index < key->end_mark.index || value != b->action_node)
@@ -566,8 +577,9 @@ load_default(struct load_ctx *ctx, const yaml_node_t *node, void *unused)
 	b.rule = &ctx->policy->default_rule;
 	b.node = node;
 	if (node->type == YAML_SCALAR_NODE && load_is_null(node)) {
-		load_error(ctx, node, "default must be a mapping with an action, such as "
-				      "\"default: { action: accept }\"");
+		load_error(ctx, node,
+		           "default must be a mapping with an action, such as "
+		           "\"default: { action: accept }\"");
 		return;
 	}
 	load_mapping(ctx, node, "default", keys, &b);

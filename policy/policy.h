@@ -68,39 +68,39 @@ enum policy_action {
 };
 
 enum audit_scope {
-	AUDIT_ALL,	/* audit header on every delivered message */
-	AUDIT_MATCHED,	/* only when a rule (not the default) decided */
+	AUDIT_ALL,     /* audit header on every delivered message */
+	AUDIT_MATCHED, /* only when a rule (not the default) decided */
 	AUDIT_NONE
 };
 
 enum reroute_method {
-	REROUTE_AUTO,		/* header on Postfix, recipient-suffix on Sendmail */
-	REROUTE_HEADER,		/* reroute header, turned into FILTER by milter_header_checks */
+	REROUTE_AUTO,             /* header on Postfix, recipient-suffix on Sendmail */
+	REROUTE_HEADER,           /* reroute header, turned into FILTER by milter_header_checks */
 	REROUTE_RECIPIENT_SUFFIX, /* rewrite recipients to a marker domain (Sendmail) */
-	REROUTE_QUARANTINE	/* quarantine with a reason, for a dedicated queue runner */
+	REROUTE_QUARANTINE        /* quarantine with a reason, for a dedicated queue runner */
 };
 
 enum rollout_select {
-	ROLLOUT_PER_CLIENT,	/* keyed hash of client address (or auth user) */
-	ROLLOUT_PER_TRANSACTION	/* fresh random draw for each decision */
+	ROLLOUT_PER_CLIENT,     /* keyed hash of client address (or auth user) */
+	ROLLOUT_PER_TRANSACTION /* fresh random draw for each decision */
 };
 
 struct policy_settings {
-	const char *audit_header;	/* "X-TLS-Policy" */
+	const char *audit_header; /* "X-TLS-Policy" */
 	enum audit_scope audit;
 	int strip_foreign_headers;
-	int report_only;		/* global mode: report-only */
-	const char *reroute_header;	/* "X-TLS-Policy-Reroute" */
+	int report_only;            /* global mode: report-only */
+	const char *reroute_header; /* "X-TLS-Policy-Reroute" */
 	enum reroute_method reroute_method;
-	const char *reroute_suffix;	/* marker domain suffix for recipient-suffix, ".LEGACY-TLS" */
-	const char *quarantine_reason;	/* reason for the quarantine reroute, "legacy-tls" */
-	const char *hostname;		/* name in the audit header; NULL: the MTA's j macro */
+	const char *reroute_suffix; /* marker domain suffix for recipient-suffix, ".LEGACY-TLS" */
+	const char *quarantine_reason; /* reason for the quarantine reroute, "legacy-tls" */
+	const char *hostname;          /* name in the audit header; NULL: the MTA's j macro */
 };
 
 /* What the caller knows besides the session: the date and a random draw. */
 struct decide_context {
-	int today;		/* civil date as YYYYMMDD, local time of the host */
-	uint32_t random;	/* uniform random number for per-transaction rollout */
+	int today;       /* civil date as YYYYMMDD, local time of the host */
+	uint32_t random; /* uniform random number for per-transaction rollout */
 };
 
 /*
@@ -110,30 +110,30 @@ struct decide_context {
  * only logs and shows in the audit header what would have happened).
  */
 struct decision {
-	const char *rule_name;		/* "default" when no rule decided */
-	int rule_index;			/* 0-based; rule count for the default */
+	const char *rule_name; /* "default" when no rule decided */
+	int rule_index;        /* 0-based; rule count for the default */
 	enum policy_action action;
 	int enforced;
-	int has_rollout;		/* the deciding rule has a rollout */
-	int selected;			/* with a rollout: 1 (only selected sessions decide) */
-	int percent_bp;			/* percentage in force, in basis points (10000 = 100%) */
+	int has_rollout; /* the deciding rule has a rollout */
+	int selected;    /* with a rollout: 1 (only selected sessions decide) */
+	int percent_bp;  /* percentage in force, in basis points (10000 = 100%) */
 	enum rollout_select rollout_select; /* with has_rollout: how sessions are selected */
-	const char *skipped_rule;	/* first matching rollout rule that did not select, or NULL */
+	const char *skipped_rule; /* first matching rollout rule that did not select, or NULL */
 	int skipped_percent_bp;
 	enum rollout_select skipped_select;
-	int needs_recipient;		/* a recipient rule before the deciding one could match */
-	int by_recipient_rule;		/* the deciding rule has a recipient key */
-	int legacy;			/* tag: mark the audit header legacy=yes */
-	int reply_code;			/* defer/reject: e.g. 421 */
-	const char *reply_xcode;	/* "4.7.66" */
+	int needs_recipient;     /* a recipient rule before the deciding one could match */
+	int by_recipient_rule;   /* the deciding rule has a recipient key */
+	int legacy;              /* tag: mark the audit header legacy=yes */
+	int reply_code;          /* defer/reject: e.g. 421 */
+	const char *reply_xcode; /* "4.7.66" */
 	const char *reply_text;
-	const char *relay;		/* reroute: next hop, e.g. "smtp:[relay.example]:25" */
-	const char *reason;		/* free text from the rule (hold reason and logs) */
-	const char *subject_prefix;	/* tag: prefix for the Subject, or NULL */
+	const char *relay;          /* reroute: next hop, e.g. "smtp:[relay.example]:25" */
+	const char *reason;         /* free text from the rule (hold reason and logs) */
+	const char *subject_prefix; /* tag: prefix for the Subject, or NULL */
 };
 
 struct policy_errors {
-	char **lines;			/* "FILE:LINE:COL: message" */
+	char **lines; /* "FILE:LINE:COL: message" */
 	size_t count;
 	size_t alloc;
 };
@@ -142,7 +142,7 @@ struct policy;
 
 struct policy *policy_load(const char *path, struct policy_errors *errors);
 struct policy *policy_load_text(const char *path, const char *text, size_t len,
-    struct policy_errors *errors);
+                                struct policy_errors *errors);
 void policy_free(struct policy *policy);
 const struct policy_settings *policy_settings(const struct policy *policy);
 int policy_has_recipient_rules(const struct policy *policy);
@@ -150,14 +150,14 @@ int policy_needs_headers(const struct policy *policy);
 size_t policy_rule_count(const struct policy *policy);
 
 void policy_decide(const struct policy *policy, const struct session_facts *facts,
-    const struct decide_context *when, struct decision *decision);
+                   const struct decide_context *when, struct decision *decision);
 
 const char *policy_action_name(enum policy_action action);
 const char *policy_percent_text(char *out, size_t size, int basis_points);
 
 void policy_errors_init(struct policy_errors *errors);
 void policy_errors_add(struct policy_errors *errors, const char *file, size_t line, size_t col,
-    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+                       const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void policy_errors_free(struct policy_errors *errors);
 
 #endif

@@ -22,3 +22,11 @@ TESTS += tests/unit/test_rule_index
 tests_unit_test_rule_index_SOURCES = tests/unit/test_rule_index.c
 tests_unit_test_rule_index_CFLAGS = $(UNIT_TEST_FLAGS)
 tests_unit_test_rule_index_LDADD = $(UNIT_TEST_LIBS)
+
+# No byte-prefix of a shipped or test policy loads as another policy.
+check_PROGRAMS += tests/unit/test_policy_truncation
+TESTS += tests/unit/test_policy_truncation
+tests_unit_test_policy_truncation_SOURCES = tests/unit/test_policy_truncation.c
+tests_unit_test_policy_truncation_CFLAGS = $(UNIT_TEST_FLAGS) $(YAML_CFLAGS) \
+	-DTOP_SRCDIR='"$(abs_top_srcdir)"'
+tests_unit_test_policy_truncation_LDADD = $(UNIT_TEST_LIBS)
