@@ -8,23 +8,32 @@
  *	relative to the policy file's directory). Each list compiles into
  *	one cidr_set shared by every rule that names it. A bad line in a list
  *	file is reported as "LISTFILE:LINE:COL: message".
+ *
+ *	A list file must be a regular file: it is opened without blocking
+ *	and checked before the first read, so a FIFO, a device (/dev/zero) or
+ *	a directory is an error, never a hang or an endless read. A line
+ *	longer than LIST_LINE_MAX (1024) bytes or holding a NUL byte is an
+ *	error at its line; a read error is an error, never a short list.
  */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "load_ctx.h"
 #include "xalloc.h"
+
+#define LIST_LINE_MAX 1024 /* bytes in one line of a file: list, without the newline */
 
 /* List names as rules write them after "@". */
 static int
 valid_list_name(const char *name)
 {
 	return *name != '\0' &&
-	    strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
-		strlen(name);
+	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
+	           strlen(name);
 }
 
 /* Add one address or prefix; 0 on success, -1 if it is neither. */
@@ -50,6 +59,9 @@ load_prefix_problem(const char *text)
 	char addr_part[LOAD_VALUE_MAX + 1];
 	const char *slash = strchr(text, '/');
 	struct net_addr addr;
+	const char *bad;
+	unsigned long len;
+	char *end;
 
 	if (slash == NULL || (size_t)(slash - text) > LOAD_VALUE_MAX)
 		return "is not an IP address or CIDR prefix";
@@ -57,15 +69,19 @@ load_prefix_problem(const char *text)
 	addr_part[slash - text] = '\0';
 	if (net_addr_parse(addr_part, &addr) < 0)
 		return "is not an IP address or CIDR prefix";
-	if (strspn(slash + 1, "0123456789") != strlen(slash + 1) || slash[1] == '\0' ||
-	    atoi(slash + 1) > (addr.family == 4 ? 32 : 128))
-		return "has a bad prefix length";
+	bad = addr.family == 4 ? "has a bad prefix length (at most 32)"
+	                       : "has a bad prefix length (at most 128)";
+	if (slash[1] < '0' || slash[1] > '9')
+		return bad;
+	errno = 0;
+	len = strtoul(slash + 1, &end, 10);
+	if (*end != '\0' || errno == ERANGE || len > (addr.family == 4 ? 32u : 128u))
+		return bad;
 	return "has address bits set beyond its prefix length";
 }
 
 int
-load_prefix(struct load_ctx *ctx, const yaml_node_t *node, struct cidr_set *set,
-    const char *text)
+load_prefix(struct load_ctx *ctx, const yaml_node_t *node, struct cidr_set *set, const char *text)
 {
 	if (add_prefix(set, text) == 0)
 		return 0;
@@ -89,33 +105,84 @@ trim_line(char *line)
 	return line;
 }
 
+/*
+ * Read one line of at most LIST_LINE_MAX bytes (without its newline) into
+ * buf. Returns LINE_OK, LINE_EOF, LINE_TOO_LONG (the rest of the line is
+ * skipped), LINE_NUL (a NUL byte in it) or LINE_ERROR (errno says why).
+ * End of file is only ever reported when getc() says EOF and ferror() does
+ * not, so a failing read never reads as a short list.
+ */
+enum line_status { LINE_OK, LINE_EOF, LINE_TOO_LONG, LINE_NUL, LINE_ERROR };
+
+static enum line_status
+read_line(FILE *fp, char *buf, size_t *len)
+{
+	enum line_status status = LINE_OK;
+	size_t n = 0;
+	int c;
+
+	errno = 0;
+	while ((c = getc(fp)) != EOF && c != '\n') {
+		if (c == '\0' && status == LINE_OK)
+			status = LINE_NUL;
+		if (n < LIST_LINE_MAX)
+			buf[n++] = (char)c;
+		else if (status == LINE_OK)
+			status = LINE_TOO_LONG;
+	}
+	buf[n] = '\0';
+	*len = n;
+	if (c == EOF && ferror(fp))
+		return LINE_ERROR;
+	if (c == EOF && n == 0 && status == LINE_OK)
+		return LINE_EOF;
+	return status;
+}
+
 static void
 read_address_lines(struct load_ctx *ctx, FILE *fp, const char *path, struct cidr_set *set)
 {
-	char *line = NULL, *entry;
-	size_t cap = 0, lineno = 0;
+	char line[LIST_LINE_MAX + 1], *entry;
+	size_t lineno = 0, len;
+	enum line_status status;
 
-	while (getline(&line, &cap, fp) != -1) {
+	while ((status = read_line(fp, line, &len)) != LINE_EOF) {
 		lineno++;
+		if (status == LINE_ERROR) {
+			policy_errors_add(ctx->errors, path, lineno, 1, "read error: %s",
+			                  strerror(errno ? errno : EIO));
+			return;
+		}
+		if (status == LINE_TOO_LONG) {
+			policy_errors_add(ctx->errors, path, lineno, 1, "line longer than %d bytes",
+			                  LIST_LINE_MAX);
+			continue;
+		}
+		if (status == LINE_NUL) {
+			policy_errors_add(ctx->errors, path, lineno, strlen(line) + 1,
+			                  "NUL byte in a list file");
+			continue;
+		}
 		entry = trim_line(line);
 		if (*entry == '\0')
 			continue;
 		if (strpbrk(entry, " \t") != NULL)
 			policy_errors_add(ctx->errors, path, lineno, (size_t)(entry - line) + 1,
-			    "one address or prefix per line");
+			                  "one address or prefix per line");
 		else if (add_prefix(set, entry) < 0)
 			policy_errors_add(ctx->errors, path, lineno, (size_t)(entry - line) + 1,
-			    "\"%.80s\" %s", entry, load_prefix_problem(entry));
+			                  "\"%.80s\" %s", entry, load_prefix_problem(entry));
 	}
-	free(line);
 }
 
 int
 load_address_file(struct load_ctx *ctx, const yaml_node_t *where, const char *path,
-    struct cidr_set *set)
+                  struct cidr_set *set)
 {
+	struct stat st;
 	char *full;
 	FILE *fp;
+	int fd;
 
 	if (*path == '\0') {
 		load_error(ctx, where, "file: needs a path");
@@ -127,14 +194,17 @@ load_address_file(struct load_ctx *ctx, const yaml_node_t *where, const char *pa
 		full = xmalloc(strlen(ctx->base_dir) + strlen(path) + 2);
 		sprintf(full, "%s/%s", ctx->base_dir, path);
 	}
-	if ((fp = fopen(full, "re")) == NULL) {
+	if ((fd = load_open_regular(ctx, where, full, "address list", &st)) < 0) {
+		free(full);
+		return -1;
+	}
+	if ((fp = fdopen(fd, "r")) == NULL) {
 		load_error(ctx, where, "cannot read address list %s: %s", full, strerror(errno));
+		close(fd);
 		free(full);
 		return -1;
 	}
 	read_address_lines(ctx, fp, full, set);
-	if (ferror(fp))
-		load_error(ctx, where, "read error on address list %s", full);
 	fclose(fp);
 	free(full);
 	return 0;
@@ -184,8 +254,10 @@ load_lists(struct load_ctx *ctx, const yaml_node_t *node, void *unused)
 		if ((name = load_scalar(ctx, key, "a list name", LOAD_NAME_MAX)) == NULL)
 			continue;
 		if (!valid_list_name(name)) {
-			load_error(ctx, key, "list name \"%s\" may only use letters, digits, "
-					     "\"_\", \".\" and \"-\"", name);
+			load_error(ctx, key,
+			           "list name \"%s\" may only use letters, digits, "
+			           "\"_\", \".\" and \"-\"",
+			           name);
 			continue;
 		}
 		for (i = 0; i < ctx->policy->list_count; i++)
@@ -193,7 +265,7 @@ load_lists(struct load_ctx *ctx, const yaml_node_t *node, void *unused)
 				break;
 		if (i < ctx->policy->list_count) {
 			load_error(ctx, key, "list \"%s\" is already defined at line %zu", name,
-			    ctx->policy->lists[i].line);
+			           ctx->policy->lists[i].line);
 			continue;
 		}
 		list = &ctx->policy->lists[ctx->policy->list_count++];

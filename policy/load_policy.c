@@ -42,7 +42,7 @@ file_kind(mode_t mode)
 		return "a block device";
 	if (S_ISSOCK(mode))
 		return "a socket";
-	return "not a regular file";
+	return "another kind of file";
 }
 
 /*
@@ -55,22 +55,24 @@ int
 load_open_regular(struct load_ctx *ctx, const yaml_node_t *where, const char *path,
                   const char *what, struct stat *st)
 {
+	const char *sep = *what != '\0' ? " " : "";
+	const char *name = *what != '\0' ? path : "";
 	int fd;
 
 	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC)) < 0) {
-		load_error(ctx, where, "cannot read %s%s%s: %s", what, *what ? " " : "", path,
-		           strerror(errno));
+		load_error(ctx, where, "cannot %s%s%s%s: %s", *what ? "read " : "open", what, sep,
+		           name, strerror(errno));
 		return -1;
 	}
 	if (fstat(fd, st) < 0) {
-		load_error(ctx, where, "cannot read %s%s%s: %s", what, *what ? " " : "", path,
-		           strerror(errno));
+		load_error(ctx, where, "cannot %s%s%s%s: %s", *what ? "read " : "open", what, sep,
+		           name, strerror(errno));
 		close(fd);
 		return -1;
 	}
 	if (!S_ISREG(st->st_mode)) {
-		load_error(ctx, where, "%s%s%s is %s, not a regular file", what, *what ? " " : "",
-		           path, file_kind(st->st_mode));
+		load_error(ctx, where, "%s%s%s%sis %s, not a regular file", what, sep, name, sep,
+		           file_kind(st->st_mode));
 		close(fd);
 		return -1;
 	}
@@ -280,7 +282,11 @@ set_hostname(struct load_ctx *ctx, const yaml_node_t *node, void *settings)
 	((struct policy_settings *)settings)->hostname = arena_strdup(&ctx->policy->arena, text);
 }
 
-/* Header field names: printable ASCII except ':' (RFC 5322 ftext). */
+/*
+ * Header field names (RFC 5322 section 3.6.8): one or more printable
+ * US-ASCII characters (33..126) except ':', at most LOAD_NAME_MAX bytes.
+ * An empty name would make every header the daemon adds fail at the MTA.
+ */
 static const char *
 load_header_name(struct load_ctx *ctx, const yaml_node_t *node, const char *what)
 {
@@ -289,10 +295,19 @@ load_header_name(struct load_ctx *ctx, const yaml_node_t *node, const char *what
 
 	if (text == NULL)
 		return NULL;
+	if (*text == '\0') {
+		load_error(ctx, node,
+		           "%s must not be empty (a header field name such as "
+		           "X-TLS-Policy)",
+		           what);
+		return NULL;
+	}
 	for (p = text; *p != '\0'; p++) {
 		if (*p <= ' ' || *p > '~' || *p == ':') {
-			load_error(ctx, node, "%s \"%s\" is not a valid header field name", what,
-			           text);
+			load_error(ctx, node,
+			           "%s \"%s\" is not a valid header field name (printable "
+			           "ASCII without spaces or \":\")",
+			           what, text);
 			return NULL;
 		}
 	}

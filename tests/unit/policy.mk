@@ -30,3 +30,10 @@ tests_unit_test_policy_truncation_SOURCES = tests/unit/test_policy_truncation.c
 tests_unit_test_policy_truncation_CFLAGS = $(UNIT_TEST_FLAGS) $(YAML_CFLAGS) \
 	-DTOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_unit_test_policy_truncation_LDADD = $(UNIT_TEST_LIBS)
+
+# Hostile files: FIFOs, devices, endless lines, read errors, control characters.
+check_PROGRAMS += tests/unit/test_policy_files
+TESTS += tests/unit/test_policy_files
+tests_unit_test_policy_files_SOURCES = tests/unit/test_policy_files.c
+tests_unit_test_policy_files_CFLAGS = $(UNIT_TEST_FLAGS)
+tests_unit_test_policy_files_LDADD = $(UNIT_TEST_LIBS)

@@ -190,7 +190,9 @@ test_match_keys(void)
 
 	fixture_write("scanners.txt", "# scanners\n198.51.100.0/24  # lab\n\n2001:db8:99::1\n");
 	for (i = 0; i < sizeof(match_cases) / sizeof(match_cases[0]); i++) {
-		snprintf(yaml, sizeof(yaml), "%s  - name: r\n    match: %s\n    action: tag\n",
+		snprintf(yaml, sizeof(yaml),
+		         "%s  - name: r\n    match: %s\n    action: tag\n"
+		         "default: {action: accept}\n",
 		         policy_head, match_cases[i].match);
 		policy = load_or_fail(yaml);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(policy);
@@ -221,7 +223,7 @@ static const char actions_policy[] =
     "     relay: \"smtp:[legacy.example]:2525\", reason: legacy device}\n"
     "  - {name: a-hold, match: {listener: hold}, action: hold}\n"
     "  - {name: a-hold2, match: {listener: hold2}, action: hold, reason: check me}\n"
-    "default: {action: defer, reply: {code: 450, xcode: 4.7.0, text: Default deferral}}\n";
+    "default: {reply: {code: 450, xcode: 4.7.0, text: Default deferral}, action: defer}\n";
 
 struct action_case {
 	const char *listener;
@@ -306,7 +308,7 @@ static void
 test_defaults(void)
 {
 	const struct policy_settings *s;
-	struct policy *policy = load_or_fail("version: 1\n");
+	struct policy *policy = load_or_fail("version: 1\ndefault: {action: accept}\n");
 	struct decision d;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(policy);
@@ -330,7 +332,8 @@ test_defaults(void)
 	policy = load_or_fail("version: 1\nsettings: {audit_header: X-Legacy, audit: matched,\n"
 	                      "  strip_foreign_headers: no, mode: report-only,\n"
 	                      "  reroute_method: recipient-suffix, reroute_suffix: .OLD-TLS,\n"
-	                      "  quarantine_reason: old, hostname: mx1.example.net}\n");
+	                      "  quarantine_reason: old, hostname: mx1.example.net}\n"
+	                      "default: {action: accept}\n");
 	CU_ASSERT_PTR_NOT_NULL_FATAL(policy);
 	s = policy_settings(policy);
 	CU_ASSERT_STRING_EQUAL(s->audit_header, "X-Legacy");
@@ -352,14 +355,16 @@ test_needs_headers(void)
 		const char *yaml;
 		int needs;
 	} cases[] = {
-	    {"version: 1\n", 1},
-	    {"version: 1\nsettings: {strip_foreign_headers: false}\n", 0},
+	    {"version: 1\ndefault: {action: accept}\n", 1},
+	    {"version: 1\nsettings: {strip_foreign_headers: false}\ndefault: {action: accept}\n",
+	     0},
 	    {"version: 1\nsettings: {strip_foreign_headers: false}\n"
-	     "rules: [{name: t, action: tag, subject_prefix: \"[old TLS]\"}]\n",
-		1},
+	     "rules: [{name: t, action: tag, subject_prefix: \"[old TLS]\"}]\n"
+	     "default: {action: accept}\n",
+	     1},
 	    {"version: 1\nsettings: {strip_foreign_headers: false}\n"
-	     "default: {action: tag, subject_prefix: \"[x]\"}\n",
-		1},
+	     "default: {subject_prefix: \"[x]\", action: tag}\n",
+	     1},
 	};
 	struct policy *policy;
 	size_t i;
@@ -393,7 +398,7 @@ test_until(void)
 		snprintf(
 		    yaml, sizeof(yaml),
 		    "version: 1\nrules:\n  - {name: printers, match: {tls: TLSv1}, action: tag, "
-		    "until: %s}\n",
+		    "until: %s}\ndefault: {action: accept}\n",
 		    cases[i].until);
 		policy = load_or_fail(yaml);
 		CU_ASSERT_PTR_NOT_NULL_FATAL(policy);
@@ -411,7 +416,8 @@ test_report_only(void)
 	    "  - {name: shadow, match: {listener: shadow}, action: defer, mode: report-only}\n"
 	    "  - {name: enforced, match: {listener: real}, action: reject}\n"
 	    "  - {name: tagging, match: {listener: tag}, action: tag, subject_prefix: \"[OLD]\"}\n"
-	    "  - {name: dry-tag, match: {listener: dry-tag}, action: tag, mode: report-only}\n";
+	    "  - {name: dry-tag, match: {listener: dry-tag}, action: tag, mode: report-only}\n"
+	    "default: {action: accept}\n";
 	char yaml[1024];
 	struct policy *policy;
 	struct decision d;
@@ -465,7 +471,8 @@ test_rollout_per_transaction(void)
 {
 	struct policy *policy =
 	    load_or_fail("version: 1\nrules:\n  - {name: d, match: {tls: TLSv1}, action: defer,\n"
-	                 "     rollout: {select: per-transaction, percent: 30}}\n");
+	                 "     rollout: {select: per-transaction, percent: 30}}\n"
+	                 "default: {action: accept}\n");
 	uint32_t state = 2463534242u;
 	struct decision d;
 	int i, selected = 0;
@@ -484,8 +491,8 @@ test_rollout_per_transaction(void)
 		}
 	}
 	CU_ASSERT_EQUAL(d.rollout_select == ROLLOUT_PER_TRANSACTION ||
-			    d.skipped_select == ROLLOUT_PER_TRANSACTION,
-	    1);
+	                    d.skipped_select == ROLLOUT_PER_TRANSACTION,
+	                1);
 	printf("\n  per-transaction 30%%: %d of 10000 selected\n", selected);
 	CU_ASSERT(selected >= 2800 && selected <= 3200);
 	policy_free(policy);
@@ -497,7 +504,8 @@ static const char per_client_fmt[] =
     "    rollout:\n      select: per-client\n      steps:\n"
     "        - {from: 2026-09-01, percent: 5}\n"
     "        - {from: 2026-10-01, percent: 25}\n"
-    "        - {from: 2026-11-01, percent: 100}\n";
+    "        - {from: 2026-11-01, percent: 100}\n"
+    "default: {action: accept}\n";
 
 static struct policy *
 load_per_client(const char *secret)
@@ -599,7 +607,8 @@ test_rollout_steps(void)
 	    "version: 1\nrules:\n  - name: d\n    match: {tls: TLSv1}\n    action: reject\n"
 	    "    rollout:\n      select: per-transaction\n      steps:\n"
 	    "        - {from: 2026-09-01, percent: 2.5}\n"
-	    "        - {from: 2026-10-01, percent: 0.25}\n");
+	    "        - {from: 2026-10-01, percent: 0.25}\n"
+	    "default: {action: accept}\n");
 	struct decide_context when = {20260901, 0};
 	struct session_facts facts;
 	struct decision d;
@@ -637,7 +646,8 @@ test_recipient_rules(void)
 	    "action: accept}\n"
 	    "  - {name: partner, match: {recipient: \"@partner.example\"}, action: defer,\n"
 	    "     reply: {code: 450}}\n"
-	    "  - {name: legacy, match: {tls: TLSv1}, action: defer}\n");
+	    "  - {name: legacy, match: {tls: TLSv1}, action: defer}\n"
+	    "default: {action: accept}\n");
 	struct decision d;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(policy);
@@ -668,7 +678,8 @@ test_first_match_wins(void)
 	struct policy *policy =
 	    load_or_fail("version: 1\nrules:\n"
 	                 "  - {name: one, match: {tls: TLSv1}, action: tag}\n"
-	                 "  - {name: two, match: {tls: TLSv1}, action: reject}\n");
+	                 "  - {name: two, match: {tls: TLSv1}, action: reject}\n"
+	                 "default: {action: accept}\n");
 	struct decision d;
 
 	CU_ASSERT_PTR_NOT_NULL_FATAL(policy);

@@ -31,14 +31,54 @@ static const struct error_case error_cases[] = {
     {"version: 1\nsettings: {strip_foreign_headers: maybe}\n",
      "2:35: strip_foreign_headers must be true or false, not \"maybe\""},
     {"version: 1\nsettings: {audit_header: \"X-TLS Policy\"}\n",
-     "2:26: audit_header \"X-TLS Policy\" is not a valid header field name"},
+     "2:26: audit_header \"X-TLS Policy\" is not a valid header field name (printable ASCII "
+     "without spaces or \":\")"},
+    {"version: 1\nsettings: {audit_header: \"X-TLS:Policy\"}\n",
+     "2:26: audit_header \"X-TLS:Policy\" is not a valid header field name (printable ASCII "
+     "without spaces or \":\")"},
+    {"version: 1\nsettings: {audit_header: \"\"}\n",
+     "2:26: audit_header must not be empty (a header field name such as X-TLS-Policy)"},
+    {"version: 1\nsettings: {reroute_header: ''}\n",
+     "2:28: reroute_header must not be empty (a header field name such as X-TLS-Policy)"},
+    {"version: 1\nsettings: {reroute_header: \"X-Caf\xc3\xa9\"}\n",
+     "2:28: reroute_header \"X-Caf\xc3\xa9\" is not a valid header field name (printable "
+     "ASCII without spaces or \":\")"},
+    /* default: required, the last key, its action the last key of the default */
+    {"version: 1\n", "2:1: missing \"default:\" (required, as the last key of the policy: a "
+                     "file without it may be cut short)"},
+    {"version: 1\nrules:\n  - {name: a, action: tag}\n",
+     "4:1: missing \"default:\" (required, as the last key of the policy: a file without it "
+     "may be cut short)"},
+    {"version: 1\ndefault: {action: accept}\nrules: []\n",
+     "3:1: \"default:\" must be the last key of the policy (after rules:), so that a truncated "
+     "file cannot load"},
+    {"version: 1\ndefault: {action: accept, mode: report-only}\n",
+     "2:27: action must be the last key of default, so that a truncated file cannot load"},
+    {"version: 1\ndefault:\n  action: defer\n  reply: {code: 450}\n",
+     "4:3: action must be the last key of default, so that a truncated file cannot load"},
+    {"version: 1\ndefault:\n",
+     "2:9: default must be a mapping with an action, such as \"default: { action: accept }\""},
+    {"version: 1\nrules: [{name: a, action: &x tag}]\ndefault: {action: *x}\n",
+     "2:27: the default's action must be written out, not an alias"},
+    /* libyaml reader errors at their own position, not 1:1 */
+    {"version: 1\nrules: [{name: \"\xff\xfe\"}]\n",
+     "2:17: YAML syntax error: invalid leading UTF-8 octet (0xff)"},
+    {"version: 1\n# caf\xc3\xa9\nrules: [{name: caf\xc3\xa9\xc3}]\n",
+     "3:21: YAML syntax error: invalid trailing UTF-8 octet (0x7d)"},
+    {"version: 1\nrules:\n  - {name: x, action: tag}\n  - {name: \"\x1b[2J\"}\n",
+     "4:13: YAML syntax error: control characters are not allowed (0x1b)"},
     {"version: 1\nsettings: {reroute_method: carrier-pigeon}\n",
      "2:28: unknown reroute_method \"carrier-pigeon\" (expected one of: auto, header, "
      "recipient-suffix, quarantine)"},
     {"version: 1\nsettings: {mode: dry}\n",
      "2:18: unknown mode \"dry\" (expected one of: enforce, report-only)"},
     {"version: 1\nsettings: [1]\n", "2:11: settings must be a mapping (key: value), not a list"},
-    {"version: 1\nlists: {p: [192.0.2.0/33]}\n", "2:13: \"192.0.2.0/33\" has a bad prefix length"},
+    {"version: 1\nlists: {p: [192.0.2.0/33]}\n",
+     "2:13: \"192.0.2.0/33\" has a bad prefix length (at most 32)"},
+    {"version: 1\nlists: {p: [192.0.2.0/4294967328]}\n",
+     "2:13: \"192.0.2.0/4294967328\" has a bad prefix length (at most 32)"},
+    {"version: 1\nlists: {p: [\"2001:db8::/18446744073709551744\"]}\n",
+     "2:13: \"2001:db8::/18446744073709551744\" has a bad prefix length (at most 128)"},
     {"version: 1\nlists: {p: [192.0.2.1/24]}\n",
      "2:13: \"192.0.2.1/24\" has address bits set beyond its prefix length"},
     {"version: 1\nlists: {p: [printer.example.com]}\n",
@@ -74,7 +114,7 @@ static const struct error_case error_cases[] = {
     {"version: 1\nrules:\n  - {name: a, match: {client: 300.1.1.1}, action: tag}\n",
      "3:31: \"300.1.1.1\" is not an IP address or CIDR prefix"},
     {"version: 1\nrules:\n  - {name: a, match: {client: \"2001:db8::/129\"}, action: tag}\n",
-     "3:31: \"2001:db8::/129\" has a bad prefix length"},
+     "3:31: \"2001:db8::/129\" has a bad prefix length (at most 128)"},
     {"version: 1\nrules:\n  - {name: a, match: {client: \"@nolist\"}, action: tag}\n",
      "3:31: unknown list \"@nolist\" (define it under lists:)"},
     {"version: 1\nrules:\n  - {name: a, match: {port: 70000}, action: tag}\n",
@@ -137,7 +177,8 @@ static const struct error_case error_cases[] = {
     {"version: 1\ndefault: {}\n", "2:10: default has no action"},
     {"version: 1\nrules: [ {name: x, action: accept\n",
      "3:1: YAML syntax error: did not find expected ',' or '}' while parsing a flow mapping"},
-    {"version: 1\n---\nversion: 1\n", "2:1: more than one YAML document; a policy is one document"},
+    {"version: 1\ndefault: {action: accept}\n---\nversion: 1\n",
+     "3:1: more than one YAML document; a policy is one document"},
     {"", "the policy file is empty"},
     {"version: 1\nrules:\n  - {name: a, action: tag, match: {client: \"file:\"}}\n",
      "3:44: file: needs a path"},
@@ -193,16 +234,19 @@ test_list_file_errors(void)
 	struct policy_errors errors;
 	char yaml[512], want[512], list[256];
 
-	snprintf(list, sizeof(list), "%s",
+	snprintf(
+	    list, sizeof(list), "%s",
 	    fixture_write("bad-list.txt",
-		"192.0.2.0/24\n# comment\n  198.51.100.7  junk\n\n   2001:db8::/129\n"));
-	snprintf(yaml, sizeof(yaml), "version: 1\nlists: {p: [\"file:%s\"]}\n", list);
+	                  "192.0.2.0/24\n# comment\n  198.51.100.7  junk\n\n   2001:db8::/129\n"));
+	snprintf(yaml, sizeof(yaml),
+	         "version: 1\nlists: {p: [\"file:%s\"]}\ndefault: {action: accept}\n", list);
 	policy_errors_init(&errors);
 	CU_ASSERT_PTR_NULL(fixture_load(yaml, &errors));
 	CU_ASSERT_EQUAL_FATAL(errors.count, 2);
 	snprintf(want, sizeof(want), "%s:3:3: one address or prefix per line", list);
 	CU_ASSERT_STRING_EQUAL(errors.lines[0], want);
-	snprintf(want, sizeof(want), "%s:5:4: \"2001:db8::/129\" has a bad prefix length", list);
+	snprintf(want, sizeof(want),
+	         "%s:5:4: \"2001:db8::/129\" has a bad prefix length (at most 128)", list);
 	CU_ASSERT_STRING_EQUAL(errors.lines[1], want);
 	policy_errors_free(&errors);
 }
@@ -238,7 +282,8 @@ test_all_errors_in_one_pass(void)
 	                                "  - name: b\n"
 	                                "  - name: a\n"
 	                                "    action: reject\n"
-	                                "    reply: {code: 451}\n",
+	                                "    reply: {code: 451}\n"
+	                                "default: {action: accept}\n",
 	                                &errors));
 	for (i = 0; i < errors.count; i++)
 		fprintf(stderr, "  %s\n", errors.lines[i]);
@@ -419,7 +464,8 @@ test_hostile_input(void)
 		CU_ASSERT_PTR_NULL(policy_load("/", &errors));
 		CU_ASSERT_EQUAL(errors.count, 1);
 		if (errors.count == 1)
-			CU_ASSERT_STRING_EQUAL(errors.lines[0], "/: not a regular file");
+			CU_ASSERT_STRING_EQUAL(errors.lines[0],
+			                       "/: is a directory, not a regular file");
 		policy_errors_free(&errors);
 	}
 	printf("\n");
@@ -443,7 +489,7 @@ test_large_list(void)
 		                       i & 255);
 	snprintf(yaml, sizeof(yaml),
 	         "version: 1\nlists: {big: [\"file:%s\"]}\nrules: [{name: big, action: tag, "
-	         "match: {client: \"@big\"}}]\n",
+	         "match: {client: \"@big\"}}]\ndefault: {action: accept}\n",
 	         fixture_write("big.txt", text));
 	free(text);
 	policy_errors_init(&errors);
