@@ -38,7 +38,8 @@ text_add(struct text *t, const void *p, size_t n)
 		t->alloc = 2 * (t->len + n + 1);
 		t->data = realloc(t->data, t->alloc);
 	}
-	memcpy(t->data + t->len, p, n);
+	if (n > 0)
+		memcpy(t->data + t->len, p, n);
 	t->len += n;
 }
 
