@@ -9,6 +9,7 @@
  *	"@name" entries point at the named list's set.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -87,8 +88,10 @@ add_tls(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 		return;
 	operand = split_comparison(text, &op);
 	if (policy_tls_version(operand, &v) < 0) {
-		load_error(ctx, node, "unknown TLS version \"%s\" (expected none, SSLv3, TLSv1, "
-				      "TLSv1.1, TLSv1.2, TLSv1.3 or unknown)", operand);
+		load_error(ctx, node,
+		           "unknown TLS version \"%s\" (expected none, SSLv3, TLSv1, "
+		           "TLSv1.1, TLSv1.2, TLSv1.3 or unknown)",
+		           operand);
 		return;
 	}
 	if (op != CMP_EQ && (v == TLS_VERSION_NONE || v == TLS_VERSION_UNKNOWN)) {
@@ -161,17 +164,17 @@ add_pattern(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 
 	if (text != NULL)
 		glob_pattern_init(ctx, text,
-		    (struct glob_pattern *)&t->list->items[t->list->count++]);
+		                  (struct glob_pattern *)&t->list->items[t->list->count++]);
 }
 
 static void
 load_patterns(struct load_ctx *ctx, const yaml_node_t *node, const char *what,
-    struct pattern_list *list)
+              struct pattern_list *list)
 {
 	struct pattern_target t = {list, what};
 
-	list->items = arena_alloc(&ctx->policy->arena,
-	    load_item_count(node) * sizeof(struct glob_pattern));
+	list->items =
+	    arena_alloc(&ctx->policy->arena, load_item_count(node) * sizeof(struct glob_pattern));
 	list->count = 0;
 	load_each_item(ctx, node, add_pattern, &t);
 }
@@ -186,13 +189,16 @@ add_cipher(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 	if (text == NULL)
 		return;
 	if (strncmp(text, "class:", 6) != 0) {
-		glob_pattern_init(ctx, text,
+		glob_pattern_init(
+		    ctx, text,
 		    (struct glob_pattern *)&m->cipher_globs.items[m->cipher_globs.count++]);
 		return;
 	}
 	if (cipher_class_parse(text + 6, &bit) < 0) {
-		load_error(ctx, node, "unknown cipher class \"%s\" (expected 3des, rc4, des, "
-				      "null, export, cbc, aead, no-pfs or sha1-mac)", text + 6);
+		load_error(ctx, node,
+		           "unknown cipher class \"%s\" (expected 3des, rc4, des, "
+		           "null, export, cbc, aead, no-pfs or sha1-mac)",
+		           text + 6);
 		return;
 	}
 	m->cipher_classes |= bit;
@@ -204,8 +210,8 @@ key_cipher(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 	struct match *m = target;
 
 	m->keys |= MK_CIPHER;
-	m->cipher_globs.items = arena_alloc(&ctx->policy->arena,
-	    load_item_count(node) * sizeof(struct glob_pattern));
+	m->cipher_globs.items =
+	    arena_alloc(&ctx->policy->arena, load_item_count(node) * sizeof(struct glob_pattern));
 	load_each_item(ctx, node, add_cipher, m);
 }
 
@@ -218,8 +224,9 @@ parse_bounded(const char *text, long min, long max, int *value)
 
 	if (*text < '0' || *text > '9')
 		return -1;
+	errno = 0;
 	v = strtol(text, &end, 10);
-	if (*end != '\0' || v < min || v > max)
+	if (*end != '\0' || errno == ERANGE || v < min || v > max)
 		return -1;
 	*value = (int)v;
 	return 0;
@@ -236,8 +243,10 @@ key_cipher_bits(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 		return;
 	operand = split_comparison(text, &m->bits_op);
 	if (parse_bounded(operand, 0, 65535, &m->bits_value) < 0)
-		load_error(ctx, node, "cipher_bits must be a comparison such as \"< 128\", not "
-				      "\"%s\"", text);
+		load_error(ctx, node,
+		           "cipher_bits must be a comparison such as \"< 128\", not "
+		           "\"%s\"",
+		           text);
 }
 
 static void
@@ -273,8 +282,8 @@ key_client(struct load_ctx *ctx, const yaml_node_t *node, void *target)
 	struct match *m = target;
 
 	m->keys |= MK_CLIENT;
-	m->client.lists = arena_alloc(&ctx->policy->arena,
-	    load_item_count(node) * sizeof(struct cidr_set *));
+	m->client.lists =
+	    arena_alloc(&ctx->policy->arena, load_item_count(node) * sizeof(struct cidr_set *));
 	load_each_item(ctx, node, add_client, &m->client);
 }
 

@@ -106,6 +106,13 @@ test_not_regular(void)
 	if (errors.count == 1)
 		CU_ASSERT_STRING_EQUAL(errors.lines[0], want);
 	policy_errors_free(&errors);
+	policy_errors_init(&errors);
+	CU_ASSERT_PTR_NULL(policy_load("/dev/zero", &errors));
+	CU_ASSERT_EQUAL(errors.count, 1);
+	if (errors.count == 1)
+		CU_ASSERT_STRING_EQUAL(errors.lines[0],
+		                       "/dev/zero: is a character device, not a regular file");
+	policy_errors_free(&errors);
 	/* A list that is a FIFO, a device, a directory. */
 	list_policy(yaml, sizeof(yaml), fifo);
 	snprintf(want, sizeof(want), "2:13: address list %s is a FIFO, not a regular file", fifo);
