@@ -58,6 +58,8 @@ cleanup_package() {
     if [ -n "$INSTALLED" ] && dpkg -s "$PKG" >/dev/null 2>&1; then
         apt-get purge -y -q "$PKG" >/dev/null 2>&1
     fi
+    rmdir /etc/milter-tlspolicy 2>/dev/null
+    return 0
 }
 e2e_on_cleanup cleanup_package
 
@@ -86,7 +88,8 @@ if command -v lintian >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get insta
     assert_eq 0 "$rc" "lintian exit status"
     assert_no_match '(^|
 )[EW]: ' "$lint" "lintian tags"
-    [ -z "$lint" ] || t_note "$lint"
+    tags=$(printf '%s\n' "$lint" | grep -E '^[EWIPXO]: ')
+    [ -z "$tags" ] || t_note "$tags"
 else
     t_fail "lintian not installable"
 fi
@@ -266,6 +269,7 @@ t_end
 
 t_begin "reload after the fix: ExecReload exits 0"
 sed -i "\\|file:$ROOT_ONLY|d" "$POLICY"
+rm -f "$ROOT_ONLY"
 run_reload
 assert_eq 0 "$RELOAD_RC" "ExecReload exit status ($RELOAD_OUT)"
 assert_match 'policy reloaded: generation 3' "$RELOAD_OUT" "ExecReload output"
