@@ -69,7 +69,7 @@ DEB=${1:-}
 t_begin "build the .deb with packaging/debian/build-deb.sh"
 if [ -z "$DEB" ]; then
     mkdir -p "$E2E_WORK/deb"
-    if DEB_BUILD_OPTIONS=nocheck sh "$TOP/packaging/debian/build-deb.sh" "$E2E_WORK/deb" \
+    if DEB_BUILD_OPTIONS="nocheck parallel=2" sh "$TOP/packaging/debian/build-deb.sh" "$E2E_WORK/deb" \
         >"$E2E_WORK/logs/build-deb.log" 2>&1; then
         DEB=$(ls "$E2E_WORK"/deb/${PKG}_*.deb | grep -v dbgsym | head -n 1)
     else
