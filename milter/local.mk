@@ -19,7 +19,8 @@ milter_libmiltercore_a_SOURCES = \
 	milter/context.c milter/context.h \
 	milter/txn.c milter/txn.h \
 	milter/explain.c milter/explain.h \
-	milter/reload_status.c milter/reload_status.h
+	milter/reload_status.c milter/reload_status.h \
+	milter/service_notify.c milter/service_notify.h
 
 milter_milter_tlspolicy_SOURCES = \
 	milter/main.c \
@@ -28,7 +29,6 @@ milter_milter_tlspolicy_SOURCES = \
 	milter/signals.c milter/signals.h \
 	milter/process.c milter/process.h \
 	milter/listen_socket.c milter/listen_socket.h \
-	milter/service_notify.c milter/service_notify.h \
 	milter/reload_ctl.c milter/reload_ctl.h \
 	milter/reload_client.c milter/reload_client.h
 milter_milter_tlspolicy_LDADD = milter/libmiltercore.a policy/libpolicy.a \

@@ -7,21 +7,30 @@
  *	-R" reads: it round-trips every field and state, has a fixed size,
  *	keeps the reason on one line and within bounds, and a torn, cut or
  *	foreign record is refused. The status file's name follows the pid
- *	file's; -R needs -P.
+ *	file's; -R needs -P. service_notify() delivers one datagram to
+ *	$NOTIFY_SOCKET, a path or an abstract name ('@'), does nothing
+ *	without it and fails on a name that is neither.
  *
  * DIAGNOSTICS
  *	Exit status 0 when every assertion held, 1 otherwise.
  */
 #include "config.h"
 
+#include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
 #include "options.h"
 #include "policy_fixture.h"
 #include "reload_status.h"
+#include "service_notify.h"
 
 static struct reload_status
 sample(enum reload_state state, const char *reason)
@@ -173,6 +182,78 @@ test_option(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "-R needs -P FILE"));
 }
 
+/* A datagram socket bound to name ('@' = abstract); -1 on failure. */
+static int
+listener(const char *name)
+{
+	struct sockaddr_un addr;
+	socklen_t len;
+	int fd;
+
+	memset(&addr, 0, sizeof(addr));
+	addr.sun_family = AF_UNIX;
+	snprintf(addr.sun_path, sizeof(addr.sun_path), "%s", name);
+	len = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + strlen(name));
+	if (name[0] == '@')
+		addr.sun_path[0] = '\0';
+	else
+		len++;
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return -1;
+	if (bind(fd, (struct sockaddr *)&addr, len) != 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static void
+check_delivery(const char *name)
+{
+	char buf[256];
+	ssize_t n;
+	int fd = listener(name);
+
+	CU_ASSERT_TRUE_FATAL(fd >= 0);
+	setenv("NOTIFY_SOCKET", name, 1);
+	CU_ASSERT_EQUAL(service_notify("READY=1\nSTATUS=%s", "policy reloaded"), 0);
+	n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+	CU_ASSERT_EQUAL(n, (ssize_t)strlen("READY=1\nSTATUS=policy reloaded"));
+	if (n > 0) {
+		buf[n] = '\0';
+		CU_ASSERT_STRING_EQUAL(buf, "READY=1\nSTATUS=policy reloaded");
+	}
+	close(fd);
+	unsetenv("NOTIFY_SOCKET");
+}
+
+static void
+test_notify(void)
+{
+	char path[64], abstract[64];
+
+	snprintf(path, sizeof(path), "/tmp/test_reload_status.%ld.sock", (long)getpid());
+	snprintf(abstract, sizeof(abstract), "@test_reload_status.%ld", (long)getpid());
+	unlink(path);
+	check_delivery(path);
+	unlink(path);
+	check_delivery(abstract);
+	/* Nobody listening: an error, not a crash. */
+	setenv("NOTIFY_SOCKET", abstract, 1);
+	CU_ASSERT_EQUAL(service_notify("STOPPING=1"), -1);
+	/* Not a path, not abstract: refused. */
+	setenv("NOTIFY_SOCKET", "relative/name", 1);
+	errno = 0;
+	CU_ASSERT_EQUAL(service_notify("READY=1"), -1);
+	CU_ASSERT_EQUAL(errno, EINVAL);
+	/* Unset or empty: nothing to do. */
+	setenv("NOTIFY_SOCKET", "", 1);
+	CU_ASSERT_EQUAL(service_notify("READY=1"), 0);
+	unsetenv("NOTIFY_SOCKET");
+	CU_ASSERT_EQUAL(service_notify("READY=1"), 0);
+	CU_ASSERT_TRUE(service_notify_monotonic_usec() > 0);
+}
+
 static const struct fixture_test tests[] = {
     {"round trip", test_round_trip},
     {"text layout", test_text_layout},
@@ -180,6 +261,7 @@ static const struct fixture_test tests[] = {
     {"torn or foreign records refused", test_refused},
     {"status file path", test_path},
     {"-R needs -P", test_option},
+    {"sd_notify datagrams", test_notify},
     {NULL, NULL},
 };
 
