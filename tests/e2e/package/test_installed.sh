@@ -24,7 +24,7 @@
 #   * TLS 1.0 + AUTH: accepted with "mode=report-only" in the audit header under the packaged policy;
 #     after "mode: enforce" and a reload (exit 0): 421 4.7.66; after adding a root-only (0600) list file
 #     to the policy: ExecReload exits 1 (root can read it, the daemon cannot) and the old policy stays;
-#     after removing it again: exit 0;
+#     after removing it again: exit 0; with the daemon stopped (SIGSTOP) it exits 2 after the timeout;
 #   * SIGTERM (systemd's stop): STOPPING=1, exit status 0; apt-get purge leaves nothing under /etc.
 # Last line: "N passed, N failed".
 set -u
@@ -273,6 +273,18 @@ rm -f "$ROOT_ONLY"
 run_reload
 assert_eq 0 "$RELOAD_RC" "ExecReload exit status ($RELOAD_OUT)"
 assert_match 'policy reloaded: generation 3' "$RELOAD_OUT" "ExecReload output"
+t_end
+
+t_begin "a daemon that does not answer (stopped): ExecReload exits 2 after the timeout"
+kill -STOP "$DAEMON_PID"
+RELOAD_OUT=$(MILTER_TLSPOLICY_RELOAD_TIMEOUT=1 "${RELOAD[@]}" 2>&1)
+RELOAD_RC=$?
+kill -CONT "$DAEMON_PID"
+assert_eq 2 "$RELOAD_RC" "ExecReload exit status ($RELOAD_OUT)"
+assert_match 'no reload result within 1 s' "$RELOAD_OUT" "ExecReload output"
+# The SIGHUP it sent is served once the daemon runs again.
+wait_for "grep -c '^READY=1|STATUS=policy reloaded: generation 4' '$NOTIFY_LOG' | grep -qx 1" 10 ||
+    t_fail "no reload after SIGCONT"
 t_end
 
 t_begin "no daemon: ExecReload exits 2"
