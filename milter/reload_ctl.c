@@ -6,7 +6,8 @@
  *
  * DESCRIPTION
  *	One mutex serializes record updates: reload_ctl_started() runs in the
- *	main thread, reloads in the signal worker.
+ *	main thread, reloads in the signal worker. Policy loads run outside
+ *	it, so a reload stuck on a slow file system never delays a stop.
  */
 #include "config.h"
 
@@ -124,21 +125,29 @@ void
 reload_ctl_started(void)
 {
 	char reason[RELOAD_REASON_MAX + 1] = "";
-	char ready[128];
+	char message[RELOAD_REASON_MAX + 128];
+	int readable;
 
 	pthread_mutex_lock(&ctl_lock);
-	if (policy_check(reason, sizeof(reason)) != 0) {
-		msg_warn(
-		    "the policy was loaded as root, but this process (uid %ld) cannot load it: "
-		    "%s; every reload will fail until this is fixed",
-		    (long)geteuid(), reason);
+	record(0, RELOAD_OK, "", NULL);
+	snprintf(message, sizeof(message), "READY=1\nMAINPID=%ld\nSTATUS=running", (long)getpid());
+	notify(message);
+	pthread_mutex_unlock(&ctl_lock);
+
+	/* Outside the lock: a slow file system must not hold up a stop. */
+	readable = policy_check(reason, sizeof(reason)) == 0;
+	if (readable)
+		return;
+	msg_warn("the policy was loaded as root, but this process (uid %ld) cannot load it: "
+	         "%s; every reload will fail until this is fixed",
+	         (long)geteuid(), reason);
+	pthread_mutex_lock(&ctl_lock);
+	if (!stopping && attempts == 0) {
 		record(0, RELOAD_FAILED, reason, NULL);
-	} else {
-		record(0, RELOAD_OK, "", NULL);
+		snprintf(message, sizeof(message), "STATUS=running; WARNING: reloads will fail: %s",
+		         reason);
+		notify(message);
 	}
-	snprintf(ready, sizeof(ready), "READY=1\nMAINPID=%ld\nSTATUS=%s", (long)getpid(),
-	         reason[0] ? "running; WARNING: reloads will fail, see the log" : "running");
-	notify(ready);
 	pthread_mutex_unlock(&ctl_lock);
 }
 
@@ -166,11 +175,11 @@ reload_ctl_reload(void)
 	pthread_mutex_unlock(&ctl_lock);
 
 	result = snapshot_reload();
-
-	pthread_mutex_lock(&ctl_lock);
 	if (result != 0 && policy_check(reason, sizeof(reason)) == 0)
 		snprintf(reason, sizeof(reason), "%.200s: reload failed (see the log)",
 		         policy_file);
+
+	pthread_mutex_lock(&ctl_lock);
 	record(attempt, result == 0 ? RELOAD_OK : RELOAD_FAILED, reason, &now);
 	if (result == 0)
 		snprintf(status, sizeof(status),

@@ -18,10 +18,11 @@
  *	cannot write to. Without a pid file (-P) it does nothing.
  *
  *	reload_ctl_started() is called once the socket listens and privileges
- *	are dropped: it records attempt 0, checks that the daemon, as its own
- *	user, can load its policy (the first load ran as root; when this one
- *	fails every reload would fail, and the warning says why), and sends
- *	READY=1 with MAINPID= and STATUS=.
+ *	are dropped: it records attempt 0 and sends READY=1 with MAINPID= and
+ *	STATUS=; then it checks that the daemon, as its own user, can load its
+ *	policy (the first load ran as root; when this one fails every reload
+ *	would fail): a warning, the record "failed" with the reason and a
+ *	STATUS= line say so.
  *
  *	reload_ctl_reload() replaces a plain snapshot_reload(): RELOADING=1
  *	with MONOTONIC_USEC=, the record "reloading", the reload, the record
