@@ -265,8 +265,7 @@ main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	process_raise_fd_limit();
-	if (reload_ctl_open(o.pidfile, o.policy_path) != 0) /* as root: the fd outlives -u */
-		return EXIT_RUNTIME;
+	(void)reload_ctl_open(o.pidfile, o.policy_path); /* as root: the fd outlives -u */
 	if ((status = prepare(&o, &who, &have_who)) != EXIT_OK ||
 	    (status = become_daemon(&o, &who, have_who)) != EXIT_OK)
 		return status;

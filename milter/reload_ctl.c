@@ -40,13 +40,17 @@ reload_ctl_open(const char *pidfile, const char *policy_path)
 	if (pidfile == NULL)
 		return 0;
 	if (reload_status_path(pidfile, status_path, sizeof(status_path)) != 0) {
-		msg_error("%s: pid file name too long for a reload status file", pidfile);
+		msg_warn("%s: pid file name too long for a reload status file", pidfile);
 		return -1;
 	}
 	/* No O_TRUNC: a second instance that fails to start must not blank the first's record. */
 	status_fd = open(status_path, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
 	if (status_fd < 0) {
-		msg_error("cannot create reload status file %s: %s", status_path, strerror(errno));
+		/* A missing directory is the pid file's error, reported when it is written. */
+		if (errno != ENOENT)
+			msg_warn("cannot create reload status file %s: %s; milter-tlspolicy -R "
+			         "will get no answer",
+			         status_path, strerror(errno));
 		return -1;
 	}
 	return 0;

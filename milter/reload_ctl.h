@@ -35,8 +35,9 @@
  *	when the directory lets it.
  *
  * DIAGNOSTICS
- *	reload_ctl_open() logs the error and returns -1 when the status file
- *	cannot be created. Failures to write the record are logged (a reload
+ *	reload_ctl_open() returns -1 when the status file cannot be created,
+ *	with a warning unless its directory is missing (then writing the pid
+ *	file fails and says so); the daemon runs on, and -R gets no answer. Failures to write the record are logged (a reload
  *	client then times out); a missing $NOTIFY_SOCKET is no failure.
  */
 #ifndef RELOAD_CTL_H

@@ -8,7 +8,7 @@
 # package installed and the socket directory in place.
 #
 # Everything runs from the installed files, laid out as README.Debian's recipe says:
-#   * lintian on the .deb: no error, no warning;
+#   * lintian on the .deb: no error, no warning; the installed man pages: one .TH date, mandoc -T lint clean;
 #   * apt-get install ./DEB: the user and group milter-tlspolicy, /etc/milter-tlspolicy/policy.yaml made by
 #     the postinst (0640 root:milter-tlspolicy, report-only, a random sticky_secret, no "change-me");
 #   * the chroot socket recipe, command by command as printed in the installed README.Debian (each line is
@@ -130,6 +130,21 @@ for p in $(zcat /usr/share/man/man8/milter-tlspolicy.8.gz | grep -o '/usr/share/
     [ -e "$p" ] || [ -e "$p.gz" ] || missing="$missing $p"
 done
 assert_eq "" "$missing" "paths named in milter-tlspolicy(8) but not installed"
+t_end
+
+t_begin "installed man pages: one .TH date, mandoc -T lint -W warning clean"
+pages=$(dpkg -L "$PKG" | grep -E '^/usr/share/man/man[0-9]/.*\.gz$')
+assert_eq 4 "$(echo "$pages" | grep -c .)" "man pages installed"
+assert_eq 1 "$(for p in $pages; do zcat "$p" | sed -n 's/^\.TH [^ ]* [0-9] "\([^"]*\)".*/\1/p'; done | sort -u | grep -c .)" \
+    "distinct .TH dates"
+if command -v mandoc >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q mandoc >/dev/null 2>&1; then
+    for p in $pages; do
+        lint=$(zcat "$p" | mandoc -T lint -W warning 2>&1)
+        assert_eq "" "$lint" "mandoc lint of $p"
+    done
+else
+    t_fail "mandoc not installable"
+fi
 t_end
 
 # ---------------------------------------------------------------- the chroot socket recipe
