@@ -18,7 +18,9 @@ milter_libmiltercore_a_SOURCES = \
 	milter/snapshot.c milter/snapshot.h \
 	milter/context.c milter/context.h \
 	milter/txn.c milter/txn.h \
-	milter/explain.c milter/explain.h
+	milter/explain.c milter/explain.h \
+	milter/reload_status.c milter/reload_status.h \
+	milter/service_notify.c milter/service_notify.h
 
 milter_milter_tlspolicy_SOURCES = \
 	milter/main.c \
@@ -26,7 +28,9 @@ milter_milter_tlspolicy_SOURCES = \
 	milter/eom.c milter/eom.h \
 	milter/signals.c milter/signals.h \
 	milter/process.c milter/process.h \
-	milter/listen_socket.c milter/listen_socket.h
+	milter/listen_socket.c milter/listen_socket.h \
+	milter/reload_ctl.c milter/reload_ctl.h \
+	milter/reload_client.c milter/reload_client.h
 milter_milter_tlspolicy_LDADD = milter/libmiltercore.a policy/libpolicy.a \
 	$(YAML_LIBS) $(MILTER_LIBS) $(PTHREAD_LIBS)
 
@@ -58,3 +62,9 @@ tests_unit_test_milter_txn_LDADD = $(MILTER_UNIT_LIBS)
 EXTRA_DIST += contrib/postfix contrib/policies \
 	tests/e2e/lib/milter-cases.sh tests/e2e/policies \
 	tests/e2e/postfix/test_milter.sh tests/e2e/sendmail/test_milter.sh
+
+check_PROGRAMS += tests/unit/test_reload_status
+TESTS += tests/unit/test_reload_status
+tests_unit_test_reload_status_SOURCES = tests/unit/test_reload_status.c
+tests_unit_test_reload_status_CFLAGS = $(MILTER_UNIT_FLAGS)
+tests_unit_test_reload_status_LDADD = $(MILTER_UNIT_LIBS)

@@ -4,6 +4,7 @@
  * SYNOPSIS
  *	milter-tlspolicy [-c FILE] [-p SOCKET] [-f] [-n] [-t SESSION]
  *	    [-u USER[:GROUP]] [-P FILE] [-m MODE] [-L DEST] [-d] [-V] [-h]
+ *	milter-tlspolicy -R -P FILE
  *
  * DESCRIPTION
  *	The daemon of milter-tlspolicy(8). Start-up order: options, policy,
@@ -35,6 +36,8 @@
 #include "msg.h"
 #include "options.h"
 #include "process.h"
+#include "reload_client.h"
+#include "reload_ctl.h"
 #include "signals.h"
 #include "snapshot.h"
 #include "txn_log.h"
@@ -211,7 +214,9 @@ run(const struct options *o)
 	check_parked();
 	msg_info("started: socket %s, policy %s, version %s", o->socket, o->policy_path,
 	         PACKAGE_VERSION);
+	reload_ctl_started(); /* READY=1 */
 	why = signals_wait();
+	reload_ctl_stopping(); /* STOPPING=1 */
 	if (why == SIGNALS_STOP)
 		smfi_stop();
 	pthread_join(milter, NULL);
@@ -251,6 +256,8 @@ main(int argc, char **argv)
 		return check_policy(o.policy_path);
 	if (o.explain != NULL)
 		return explain(o.policy_path, o.explain);
+	if (o.reload)
+		return reload_client_run(o.pidfile);
 	msg_init(1, o.debug);
 	/* From here on SIGHUP and friends wait for the main loop instead of killing us. */
 	if (signals_block() != 0) {
@@ -258,6 +265,7 @@ main(int argc, char **argv)
 		return EXIT_RUNTIME;
 	}
 	process_raise_fd_limit();
+	(void)reload_ctl_open(o.pidfile, o.policy_path); /* as root: the fd outlives -u */
 	if ((status = prepare(&o, &who, &have_who)) != EXIT_OK ||
 	    (status = become_daemon(&o, &who, have_who)) != EXIT_OK)
 		return status;

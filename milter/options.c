@@ -54,6 +54,8 @@ static const struct option_spec {
     {'L', OPT_STRING, offsetof(struct options, log_dest), "DEST",
      "transaction log: syslog (default), stderr or a file"},
     {'d', OPT_FLAG, offsetof(struct options, debug), NULL, "debug messages to stderr"},
+    {'R', OPT_FLAG, offsetof(struct options, reload), NULL,
+     "reload the daemon of -P FILE, wait: 0 reloaded, 1 old policy kept, 2 no answer"},
     {'V', OPT_FLAG, offsetof(struct options, version), NULL, "print the version and exit"},
     {'h', OPT_FLAG, offsetof(struct options, help), NULL, "print this help and exit"},
 };
@@ -154,6 +156,10 @@ options_check(const struct options *o, char *err, size_t errlen)
 {
 	if (o->check && o->explain != NULL) {
 		snprintf(err, errlen, "-n and -t cannot be used together");
+		return -1;
+	}
+	if (o->reload && o->pidfile == NULL) {
+		snprintf(err, errlen, "-R needs -P FILE, the pid file of the running daemon");
 		return -1;
 	}
 	if (!socket_valid(o->socket)) {

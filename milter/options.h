@@ -39,6 +39,7 @@ struct options {
 	int debug;               /* -d */
 	int version;             /* -V */
 	int help;                /* -h */
+	int reload;              /* -R: reload the daemon of -P, wait for the result */
 };
 
 int options_parse(int argc, char **argv, struct options *options, char *err, size_t errlen);

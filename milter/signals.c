@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "msg.h"
+#include "reload_ctl.h"
 #include "signals.h"
 #include "snapshot.h"
 #include "txn_log.h"
@@ -84,7 +85,7 @@ worker_main(void *unused)
 		if (todo & JOB_QUIT)
 			return NULL;
 		if (todo & JOB_RELOAD)
-			snapshot_reload();
+			reload_ctl_reload(); /* snapshot_reload(), result to -R and systemd */
 		if ((todo & JOB_REOPEN) && txn_log_reopen() != 0)
 			msg_warn("cannot reopen the log file; still writing to the old one");
 		else if (todo & JOB_REOPEN)

@@ -8,9 +8,11 @@
 #   2. build out of tree in build/ with -Wall -Wextra -Werror and run the CUnit suites (make check);
 #   3. build again in build-asan/ with AddressSanitizer + UndefinedBehaviorSanitizer and rerun them;
 #   4. run every CUnit program once more under valgrind (errors and leaks fail);
-#   5. run the end-to-end suites tests/e2e/*/test_*.sh against real MTAs on loopback (needs root).
+#   5. run the end-to-end suites tests/e2e/*/test_*.sh against real MTAs on loopback (needs root);
+#   6. build the .deb (packaging/debian/build-deb.sh), lintian it, install it and run
+#      tests/e2e/package/test_installed.sh against the installed files through a private Postfix, then purge.
 # The e2e suites find the programs through MILTER, PROBE and REPORT (exported here).
-# Environment: RUN_ALL_SKIP="asan valgrind e2e" skips steps (for quick local runs; CI skips nothing);
+# Environment: RUN_ALL_SKIP="asan valgrind e2e package" skips steps (for quick local runs; CI skips nothing);
 #   RUN_ALL_E2E="postfix/test_milter.sh ..." runs only those e2e suites.
 # Last line: "N passed, N failed", summed over every suite; the exit status is 0 only if nothing failed.
 set -u
@@ -109,7 +111,7 @@ if ! skipped e2e; then
     step "5. end-to-end suites against real MTAs"
     export MILTER="$BUILD/milter/milter-tlspolicy" PROBE="$BUILD/contrib/probe/tlspolicy-probe"
     export REPORT="$BUILD/contrib/report/tlspolicy-report" TLSPOLICY_BUILD="$BUILD"
-    suites=${RUN_ALL_E2E:-$(cd "$TOP/tests/e2e" && ls */test_*.sh)}
+    suites=${RUN_ALL_E2E:-$(cd "$TOP/tests/e2e" && ls */test_*.sh | grep -v '^package/')}
     for suite in $suites; do
         log=$BUILD/e2e-$(echo "$suite" | tr / -).log
         printf '  running %s ...\n' "$suite"
@@ -118,6 +120,15 @@ if ! skipped e2e; then
         count "e2e $suite" $status "$log"
         [ "$status" -eq 0 ] || tail -n 25 "$log"
     done
+fi
+
+if ! skipped package; then
+    step "6. the Debian package, as installed"
+    log=$BUILD/e2e-package.log
+    bash "$TOP/tests/e2e/package/test_installed.sh" >"$log" 2>&1
+    status=$?
+    count "package test_installed.sh" $status "$log"
+    [ "$status" -eq 0 ] || tail -n 25 "$log"
 fi
 
 step "summary"

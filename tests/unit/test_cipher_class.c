@@ -11,11 +11,14 @@
  *	   cipher_classify() must agree. Every listed suite must also be in
  *	   the static table, and its lower-case spelling (which misses the
  *	   case-sensitive table) must get the same classes from the fallback.
- *	   The test fails when openssl is missing or lists 50 suites or fewer.
+ *	   The oracle fails when openssl lists 50 suites or fewer. Without an
+ *	   openssl command (a minimal build chroot) the oracle is left out,
+ *	   the other tests run, and the program exits 77 (automake: SKIP).
  *	3. cipher_class_parse() and cipher_class_name().
  *
  * DIAGNOSTICS
- *	Exit status 0 when every assertion held, 1 otherwise.
+ *	Exit status 0 when every assertion held, 1 otherwise, 77 when every
+ *	assertion held but openssl was missing.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -331,17 +334,31 @@ test_class_name_round_trip(void)
 	CU_ASSERT_STRING_EQUAL(cipher_class_name(SHA1), "sha1-mac");
 }
 
+/* Is there an openssl command to ask? */
+static int
+have_openssl(void)
+{
+	return system("openssl version >/dev/null 2>&1") == 0;
+}
+
 int
 main(void)
 {
 	static const struct fixture_test tests[] = {
 	    {"classify fixed table", test_classify_table},
-	    {"classify against openssl ciphers -v", test_openssl_oracle},
 	    {"fallback agrees with table", test_fallback_agrees},
 	    {"class name parse", test_class_parse},
 	    {"class name round trip", test_class_name_round_trip},
+	    {"classify against openssl ciphers -v", test_openssl_oracle},
 	    {NULL, NULL},
 	};
+	static struct fixture_test without_oracle[sizeof(tests) / sizeof(tests[0]) - 1];
+	int status;
 
-	return fixture_run("cipher_class", tests);
+	if (have_openssl())
+		return fixture_run("cipher_class", tests);
+	memcpy(without_oracle, tests, sizeof(without_oracle) - sizeof(without_oracle[0]));
+	printf("SKIP: no openssl command: the openssl oracle test is left out\n");
+	status = fixture_run("cipher_class", without_oracle);
+	return status == 0 ? 77 : status;
 }
