@@ -13,8 +13,9 @@
 #     tests/e2e/lib/postfix-harness.sh status DIR   # show variables and what runs
 #   (then `. DIR/harness.env` gives the same PF_* variables in your shell; rm -rf DIR when done)
 #
-# What it builds under PF_DIR (nothing under /etc/postfix is read or changed: a configured -- or broken --
-# system Postfix makes no difference; tests/e2e/postfix/test_harness.sh proves it with strace):
+# What it builds under PF_DIR (nothing under /etc/postfix is changed, nor read but for one look noted below: a
+# configured -- or broken -- system Postfix makes no difference; tests/e2e/postfix/test_harness.sh proves it
+# with strace -f):
 #   etc/main.cf              generated entirely (below)
 #   etc/master.cf            the package's pristine copy (PF_TEMPLATE_MASTER_CF, default
 #                            /usr/share/postfix/master.cf.dist, which is not a conffile), minus its port-25 smtpd

@@ -9,7 +9,8 @@
 # certificates (CA-signed and rogue) are seen; SASL AUTH PLAIN (alice, bob) over TLS on submission gets 235,
 # is refused without TLS and with a wrong password; STARTTLS without a new EHLO is accepted; the sink keeps
 # RCPT parameters and dot-unstuffs; pf_set_milter + reload (a dead milter -> 451); hold queue and deferred
-# retry helpers; only loopback ports are open; nothing under /etc/postfix is read (strace).  Prints "N passed, N failed" last; exit 1 on any failure.
+# retry helpers; only loopback ports are open; nothing under /etc/postfix is read (strace -f).
+# Prints "N passed, N failed" last; exit 1 on any failure.
 # The FILTER reroute to the legacy sink needs a milter and is tested by the milter suites.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
