@@ -132,15 +132,18 @@ load() {
 }
 
 # load_loop CASE [PROBE-LOAD-ARGS...]: run load batches (JSON in CASE-N.json) until $E2E_WORK/CASE.stop exists,
-# so that a run lasts as long as its fault, whatever the machine's speed. Start it in the background.
+# so that a run lasts as long as its fault, whatever the machine's speed. Start it in the background, then
+# track_loop: it ends by itself too when the work dir is gone (cleanup) or after 300 batches.
 load_loop() {
     local case=$1 i=0; shift
     rm -f "$E2E_WORK/$case.stop" "$E2E_WORK/$case"-*.json
-    while [ ! -e "$E2E_WORK/$case.stop" ]; do
+    while [ ! -e "$E2E_WORK/$case.stop" ] && [ -d "$E2E_WORK" ] && [ $i -lt 300 ]; do
         i=$((i + 1))
         load "$case" "$E2E_WORK/$case-$i.json" "$@"
     done
 }
+
+track_loop() { e2e_track "$1" load-loop; }
 
 # jsum FILE...: the probe's totals over several runs: transactions accepted deferred rejected failed not_attempted
 jsum() {
@@ -242,6 +245,7 @@ if want sigkill; then
     l0=$(log_lines)
     load_loop sigkill --sessions 10 --messages-per-session 5 --total 100 --tls-mix "$MIX" &
     lpid=$!
+    track_loop "$lpid"
     for i in 1 2 3; do
         sleep 2
         kill -KILL "$MPID"; wait "$MPID" 2>/dev/null
@@ -266,6 +270,7 @@ if want sigstop; then
     l0=$(log_lines)
     load_loop sigstop --sessions 8 --messages-per-session 4 --total 32 --tls-mix "$MIX" &
     lpid=$!
+    track_loop "$lpid"
     sleep 2
     # and 4 transactions held open after RCPT, so that some are surely in flight when the daemon stops
     load sigstop "$E2E_WORK/sigstop-held.json" --sessions 4 --messages-per-session 1 --total 4 --hold 3 \
@@ -308,6 +313,7 @@ if want reloads; then
     r0=$(grep -c 'policy reloaded' "$MLOG")
     load_loop reloads --sessions 8 --messages-per-session 5 --total 100 --tls-mix "$MIX" &
     lpid=$!
+    track_loop "$lpid"
     sleep 0.5
     for i in $(seq 1 100); do kill -HUP "$MPID"; sleep 0.04; done
     sleep 0.5
