@@ -34,7 +34,8 @@
 #                old policy stays (TLS 1.0 still deferred), the failure is logged
 #   fullfs       -L on a full 64 KiB tmpfs, 1,000 transactions: no torn line (every line parses with the
 #                report, the last one complete), a warning naming the lost lines, and once space is back
-#                "writing works again" and new lines complete
+#                "writing works again" and new lines complete; the daemon's count of lost lines (the sum
+#                of its "works again after N lost lines") = 1,000 - the lines in the file
 #   descriptors  the daemon under prlimit --nofile=40:40 with 60 concurrent sessions held open: a warning
 #                at start, the condition logged while it happens, every message delivered or tempfailed,
 #                the daemon's CPU over the overload measured (utime+stime, /proc/PID/stat), and a new
@@ -407,6 +408,8 @@ if want fullfs; then
         [ "$nl" -lt 1000 ] || t_fail "the filesystem never filled ($nl lines)"
         [ -n "$warn" ] || t_fail "no warning about the transaction log from the daemon"
         [ "$lost" -gt 0 ] || t_fail "no warning naming the number of lost lines"
+        complete=$(wc -l < "$FULLFS/txn.log")
+        m1=$(wc -l < "$MLOG")
         # space again: writing works again, said once, and new lines are complete
         rm -f "$FULLFS/filler"
         l1=$nl
@@ -414,7 +417,14 @@ if want fullfs; then
         account fullfs-after "$FULLFS/txn.log" "$l1" "$E2E_WORK/fullfs-after.json"
         assert_eq 20 "$DEC" "new lines once space is back"
         assert_eq "$(grep -c '' "$FULLFS/txn.log")" "$(report_messages "$FULLFS/txn.log")" "all lines parse"
-        tail -n "+$((m0 + 1))" "$MLOG" | grep -qi 'works again' || t_fail "no 'writing works again' message"
+        tail -n "+$((m1 + 1))" "$MLOG" | grep -qi 'works again' ||
+            t_fail "no 'writing works again' message once space was back"
+        # the daemon's own count: each outage ends with "works again after N lost lines"
+        counted=$(tail -n "+$((m0 + 1))" "$MLOG" | sed -n 's/.*works again after \([0-9]*\) lost line.*/\1/p' |
+            awk '{ n += $1 } END { print n + 0 }')
+        echo "    lines lost: $((1000 - complete)) (1,000 transactions, $complete complete lines);" \
+            "the daemon counted $counted"
+        assert_eq "$((1000 - complete))" "$counted" "lost lines as the daemon counted them ('works again after N')"
         milter_down
         cleanup_fullfs
         milter_up
