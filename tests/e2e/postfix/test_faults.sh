@@ -396,15 +396,15 @@ if want fullfs; then
         df_line=$(df -k "$FULLFS" | awk 'NR == 2 {print $3 "k used of " $2 "k"}')
         nl=$(grep -c '' "$FULLFS/txn.log")     # a torn last line counts too
         parsed=$(report_messages "$FULLFS/txn.log")
-        lastbyte=$(tail -c 1 "$FULLFS/txn.log" | od -An -c | tr -d ' ')
+        lastbyte=$(tail -c 1 "$FULLFS/txn.log" | od -An -tx1 | tr -d ' \n')
         warn=$(tail -n "+$((m0 + 1))" "$MLOG" | grep -iE 'warning' | grep -iE 'log' | head -n 3)
         lost=$(tail -n "+$((m0 + 1))" "$MLOG" | grep -ioE '[0-9]+ (transaction |log )?lines? (lost|not written)' |
             awk '{ n += $1 } END { print n + 0 }')
         echo "    full tmpfs ($df_line): $nl lines in the file, $parsed parsed by the report," \
-            "last byte '$lastbyte', lost lines named in warnings: $lost"
+            "last byte 0x$lastbyte, lost lines named in warnings: $lost"
         [ -n "$warn" ] && printf '      daemon: %s\n' "$warn"
         assert_eq "$nl" "$parsed" "every line in the file parses with the report"
-        assert_eq '\n' "$lastbyte" "the last line is complete"
+        assert_eq 0a "$lastbyte" "the last byte of the file (0a: the last line is complete)"
         [ "$nl" -lt 1000 ] || t_fail "the filesystem never filled ($nl lines)"
         [ -n "$warn" ] || t_fail "no warning about the transaction log from the daemon"
         [ "$lost" -gt 0 ] || t_fail "no warning naming the number of lost lines"
