@@ -13,10 +13,23 @@
 #     tests/e2e/lib/postfix-harness.sh status DIR   # show variables and what runs
 #   (then `. DIR/harness.env` gives the same PF_* variables in your shell; rm -rf DIR when done)
 #
-# What it builds under PF_DIR (nothing in /etc/postfix is changed; /etc/postfix/master.cf is read as a template
-# and /etc/postfix stays the meta_directory):
-#   etc/main.cf etc/master.cf  private config dir PF_CONF: `postfix -c PF_DIR/etc ...`; all services chroot=n
-#                            (kept apart from queue/ so `postfix start`'s ownership checks stay quiet and fast)
+# What it builds under PF_DIR (nothing under /etc/postfix is changed, nor read but for one look noted below: a
+# configured -- or broken -- system Postfix makes no difference; tests/e2e/postfix/test_harness.sh proves it
+# with strace -f):
+#   etc/main.cf              generated entirely (below)
+#   etc/master.cf            the package's pristine copy (PF_TEMPLATE_MASTER_CF, default
+#                            /usr/share/postfix/master.cf.dist, which is not a conffile), minus its port-25 smtpd
+#                            and submission/smtps, every service chroot=n, plus our listeners
+#                            (private config dir PF_CONF: `postfix -c PF_DIR/etc ...`; kept apart from queue/ so
+#                            `postfix start`'s ownership checks stay quiet and fast)
+#   meta/                    a private meta_directory (Debian's is /etc/postfix, whose postfix-files and
+#                            dynamicmaps.cf are conffiles or generated): postfix-files generated (the queue and
+#                            data directories that `post-install create-missing` makes), dynamicmaps.cf from
+#                            PF_TEMPLATE_DYNAMICMAPS (default /usr/share/postfix/dynamicmaps.cf) keeping only the
+#                            map types whose plugin is installed (pcre for milter_header_checks)
+#   The one remaining look: the package's postfix-script (run by `postfix start|reload`) tests whether
+#   /etc/postfix/main.cf exists and, if so, asks it for multi_instance_directories (harmless: our
+#   config_directory is in no such list, and a broken main.cf only makes postconf warn).
 #   queue/ data/             queue_directory (root) and data_directory (postfix)
 #   log/maillog              maillog_file, written by postlogd (no syslog needed)
 #   tls/                     test PKI from mkcerts.sh (server cert CN=mx.test.invalid, CA, client + rogue certs)
@@ -62,7 +75,7 @@
 #
 # Concurrency: several private instances run at once without trouble (measured: 3 copies of
 # tests/e2e/postfix/test_harness.sh in parallel, same E2E_PORT_BASE, next to a manually started instance).
-# They share only read-only files in /etc/postfix (meta_directory: postfix-files, dynamicmaps.cf); the master
+# They share nothing but the installed programs; the master
 # lock (data_directory/master.lock), pid file (queue/pid/master.pid), public/private sockets and the postlog
 # socket are all under each instance's own dirs, and each has its own syslog_name (PF_NAME) and maillog.
 # `postfix -c DIR` as root needs no alternate_config_directories, and works even without /etc/postfix/main.cf
@@ -86,7 +99,8 @@ _PF_LIB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=common.sh
 . "$_PF_LIB_DIR/common.sh"
 
-PF_TEMPLATE_MASTER_CF=${PF_TEMPLATE_MASTER_CF:-/etc/postfix/master.cf}
+PF_TEMPLATE_MASTER_CF=${PF_TEMPLATE_MASTER_CF:-/usr/share/postfix/master.cf.dist}
+PF_TEMPLATE_DYNAMICMAPS=${PF_TEMPLATE_DYNAMICMAPS:-/usr/share/postfix/dynamicmaps.cf}
 PF_SASL_USERS=${PF_SASL_USERS:-"alice:secret123 bob:secret456"}
 
 # Postfix re-reads a main.cf whose mtime is less than ~2 s old, dozing 300 ms each time, until it is "stable"
@@ -173,6 +187,7 @@ pf_setup() {
     HARNESS_MILTER=${HARNESS_MILTER:-}
 
     mkdir -p "$PF_DIR"/{queue,data,log,tls} "$PF_CONF/sasl" "$PF_SINK_MAIN" "$PF_SINK_LEGACY"
+    _pf_make_meta || return 1
     chmod 755 "$PF_CONF" "$PF_CONF/sasl"
     chown root:root "$PF_DIR/queue"; chmod 755 "$PF_DIR/queue"
     chown postfix:postfix "$PF_DIR/data"; chmod 700 "$PF_DIR/data"
@@ -208,7 +223,7 @@ EOF
     cat > "$PF_CONF/main.cf" <<EOF
 # private test instance written by tests/e2e/lib/postfix-harness.sh -- use: postfix -c $PF_CONF ...
 compatibility_level = 3.6
-meta_directory = /etc/postfix
+meta_directory = $PF_DIR/meta
 queue_directory = $PF_DIR/queue
 data_directory = $PF_DIR/data
 syslog_name = $PF_NAME
@@ -266,7 +281,8 @@ EOF
     fi
     _pf_age_main_cf
 
-    # master.cf: Debian's, minus the port-25 smtpd, every service unchrooted, plus our listeners
+    # master.cf: the package's pristine copy, minus the port-25 smtpd, every service unchrooted, plus our listeners
+    [ -s "$PF_TEMPLATE_MASTER_CF" ] || { _pf_die "no master.cf template $PF_TEMPLATE_MASTER_CF"; return 1; }
     cp "$PF_TEMPLATE_MASTER_CF" "$PF_CONF/master.cf" || return 1
     pf_postconf -MX smtp/inet 2>/dev/null
     pf_postconf -MX submission/inet submissions/inet smtps/inet 2>/dev/null
@@ -292,6 +308,50 @@ EOF
     fi
     _pf_write_env
     return 0
+}
+
+# The private meta_directory PF_DIR/meta.  postfix-files: only what `postfix start` (postfix-script check-fatal
+# -> post-install create-missing) must create, the queue and data directories, with Postfix's own owners and
+# modes.  dynamicmaps.cf: the package's list, only the types whose plugin (shlib_directory/*.so) is installed.
+_pf_make_meta() {
+    local meta=$PF_DIR/meta shlib t so rest
+    mkdir -p "$meta/dynamicmaps.cf.d" "$meta/postfix-files.d" || return 1
+    chmod 755 "$meta" "$meta/dynamicmaps.cf.d" "$meta/postfix-files.d"
+    cat > "$meta/postfix-files" <<'EOF'
+# generated by tests/e2e/lib/postfix-harness.sh: the directories post-install create-missing makes
+$queue_directory:d:root:-:755:uc
+$queue_directory/active:d:$mail_owner:-:700:ucr
+$queue_directory/bounce:d:$mail_owner:-:700:ucr
+$queue_directory/corrupt:d:$mail_owner:-:700:ucr
+$queue_directory/defer:d:$mail_owner:-:700:ucr
+$queue_directory/deferred:d:$mail_owner:-:700:ucr
+$queue_directory/flush:d:$mail_owner:-:700:ucr
+$queue_directory/hold:d:$mail_owner:-:700:ucr
+$queue_directory/incoming:d:$mail_owner:-:700:ucr
+$queue_directory/private:d:$mail_owner:-:700:uc
+$queue_directory/maildrop:d:$mail_owner:$setgid_group:730:uc
+$queue_directory/public:d:$mail_owner:$setgid_group:710:uc
+$queue_directory/pid:d:root:-:755:uc
+$queue_directory/saved:d:$mail_owner:-:700:ucr
+$queue_directory/trace:d:$mail_owner:-:700:ucr
+$data_directory:d:$mail_owner:-:700:uc
+$meta_directory/dynamicmaps.cf.d:d:root:-:755
+$meta_directory/postfix-files.d:d:root:-:755
+EOF
+    [ -s "$PF_TEMPLATE_DYNAMICMAPS" ] || { _pf_die "no dynamicmaps template $PF_TEMPLATE_DYNAMICMAPS"; return 1; }
+    shlib=$(MAIL_CONFIG=$PF_CONF postconf -dh shlib_directory 2>/dev/null)
+    [ -n "$shlib" ] && [ "$shlib" != no ] || shlib=/usr/lib/postfix
+    {
+        echo "# generated by tests/e2e/lib/postfix-harness.sh from $PF_TEMPLATE_DYNAMICMAPS"
+        while read -r t so rest; do
+            case $t in ''|'#'*) continue ;; esac
+            case $so in /*) ;; *) so=$shlib/$so ;; esac
+            [ -f "$so" ] && printf '%s\t%s\t%s\n' "$t" "$so" "$rest"
+        done < "$PF_TEMPLATE_DYNAMICMAPS"
+    } > "$meta/dynamicmaps.cf"
+    grep -q '^pcre[[:space:]]' "$meta/dynamicmaps.cf" \
+        || { _pf_die "no pcre map plugin in $shlib (install postfix-pcre)"; return 1; }
+    chmod 644 "$meta/postfix-files" "$meta/dynamicmaps.cf"
 }
 
 _pf_apply_milter() {

@@ -9,7 +9,8 @@
 # certificates (CA-signed and rogue) are seen; SASL AUTH PLAIN (alice, bob) over TLS on submission gets 235,
 # is refused without TLS and with a wrong password; STARTTLS without a new EHLO is accepted; the sink keeps
 # RCPT parameters and dot-unstuffs; pf_set_milter + reload (a dead milter -> 451); hold queue and deferred
-# retry helpers; only loopback ports are open.  Prints "N passed, N failed" last; exit 1 on any failure.
+# retry helpers; only loopback ports are open; nothing under /etc/postfix is read (strace -f).
+# Prints "N passed, N failed" last; exit 1 on any failure.
 # The FILTER reroute to the legacy sink needs a milter and is tested by the milter suites.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -229,6 +230,40 @@ for p in "$PF_PORT_MX" "$PF_PORT_SINK_MAIN" "$PF_PORT_SINK_LEGACY"; do
     e2e_port_listening "$p" && t_fail "port $p still listening"
 done
 t_end
+
+# ------------------------------------------------------------------ independence from /etc/postfix
+# A second instance set up, started, used (one TLS mail: smtpd, cleanup, qmgr, smtp), reloaded and stopped
+# under strace -f: no file under /etc/postfix is opened or even looked at, except /etc/postfix/main.cf, which
+# the package's postfix-script tests for (and would ask for multi_instance_directories); the master.cf
+# template read is PF_TEMPLATE_MASTER_CF, the package's pristine /usr/share/postfix/master.cf.dist.
+t_begin "nothing under /etc/postfix is read (strace -f of setup, start, mail, reload, stop)"
+if command -v strace >/dev/null; then
+    st_dir=$E2E_WORK/strace-instance
+    st_out=$E2E_WORK/strace.txt
+    # shellcheck disable=SC2016  # expanded by the inner bash
+    strace -f -qq -e trace=%file,execve -o "$st_out" bash -c '
+        . "$1/../lib/postfix-harness.sh"
+        pf_setup "$2" >/dev/null && pf_start || exit 1
+        smtp_send --port "$PF_PORT_MX" --tls 1.2 --to rcpt-strace@example.test | tail -n 1
+        pf_wait_sink "$PF_SINK_MAIN" 1 10 || echo "not delivered"
+        pf_reload || echo "reload failed"
+        pf_stop' strace-instance "$HERE" "$st_dir" > "$E2E_WORK/strace-run.out" 2>&1
+    st_rc=$?
+    assert_eq 0 "$st_rc" "instance under strace (exit code)" &&
+    assert_eq "accepted 250" "$(grep -o '^accepted 250' "$E2E_WORK/strace-run.out")" "mail through it" || {
+        t_note "$(cat "$E2E_WORK/strace-run.out")"
+    }
+    grep -q 'not delivered\|reload failed' "$E2E_WORK/strace-run.out" && t_fail "$(cat "$E2E_WORK/strace-run.out")"
+    etc=$(grep -o '"/etc/postfix[^"]*"' "$st_out" | tr -d '"' | sort -u | grep -vx '/etc/postfix/main.cf')
+    assert_eq "" "$etc" "paths under /etc/postfix touched"
+    grep -q 'openat(AT_FDCWD, "/usr/share/postfix/master.cf.dist"' "$st_out" ||
+        t_fail "the master.cf template /usr/share/postfix/master.cf.dist was not read"
+    assert_file_contains "$st_dir/etc/main.cf" "^meta_directory = $st_dir/meta\$"
+    assert_file_contains "$st_dir/meta/dynamicmaps.cf" '^pcre[[:space:]]'
+    t_end
+else
+    t_fail "strace is not installed (tests/install-deps.sh installs it)"
+fi
 
 echo "runtime: $(( (${EPOCHREALTIME/./} - T_START) / 1000 )) ms"
 t_summary
