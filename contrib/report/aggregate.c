@@ -143,9 +143,10 @@ aggregate_add(struct aggregate *agg, const struct logrec *rec)
 	if (agg->records == 0 || rec->time > agg->last)
 		agg->last = rec->time;
 	agg->records++;
+	agg->aborted += rec->aborted;
 	tally_add(client_tally(agg, rec), rec);
 	rule_tally_add(rule_tally(agg, &rec->v[LK_RULE]), rec);
-	if (!(skipped->len == 1 && skipped->s[0] == '-'))
+	if (!rec->aborted && !(skipped->len == 1 && skipped->s[0] == '-'))
 		rule_tally_skipped(rule_tally(agg, skipped), rec);
 	day_tally_add(day_tally(agg, logtime_day(rec->time)), rec);
 	countvec_add(&agg->hosts, rec->host.s, rec->host.len, 1);

@@ -39,7 +39,8 @@ struct aggregate {
 	size_t ndays;
 	size_t days_cap;
 	size_t day_last;
-	unsigned long records;
+	unsigned long records; /* transaction lines counted, aborted ones included */
+	unsigned long aborted; /* of which action=abort */
 	time_t first;
 	time_t last;
 	struct countvec hosts; /* syslog hosts seen */

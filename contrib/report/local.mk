@@ -57,7 +57,7 @@ tests_unit_test_report_replay_CPPFLAGS = $(REPORT_TEST_CPPFLAGS)
 tests_unit_test_report_replay_CFLAGS = $(REPORT_TEST_CFLAGS)
 tests_unit_test_report_replay_LDADD = $(REPORT_TEST_LIBS)
 
-EXTRA_DIST += contrib/report/tlspolicy-report.1 \
+EXTRA_DIST += contrib/report/tlspolicy-report.1 policy/log_keys.def policy/log_keys.h \
 	tests/bench/report-bench.sh \
 	tests/e2e/report/html-screenshot.sh tests/e2e/report/test_html.sh \
 	tests/e2e/postfix/test_report.sh

@@ -89,8 +89,10 @@ struct totals {
 	unsigned long by_tls[TLS_VERSION_COUNT];
 	unsigned long by_action[ACTION_COUNT];
 	unsigned long legacy;
+	unsigned long plaintext;
 	size_t clients;
 	size_t legacy_clients;
+	size_t plaintext_clients;
 };
 
 static void
@@ -111,10 +113,13 @@ compute_totals(const struct report_info *info, const struct table *clients, stru
 		for (int a = 0; a < ACTION_COUNT; a++)
 			tt->by_action[a] += agg->days[i].by_action[a];
 		tt->legacy += agg->days[i].legacy;
+		tt->plaintext += agg->days[i].plaintext;
 	}
 	tt->clients = clients->nrows;
 	for (size_t i = 0; i < clients->nrows; i++)
 		tt->legacy_clients += ((const struct tally *)clients->rows[i])->legacy > 0;
+	for (size_t i = 0; i < clients->nrows; i++)
+		tt->plaintext_clients += ((const struct tally *)clients->rows[i])->plaintext > 0;
 }
 
 static void
@@ -175,25 +180,36 @@ pct(unsigned long part, unsigned long whole)
 static void
 cards(struct strbuf *sb, const struct report_info *info, const struct totals *tt)
 {
-	unsigned long n = info->agg->records;
+	unsigned long n = info->agg->records - info->agg->aborted;
 	char sub[128];
 
 	strbuf_puts(sb, "<div class=\"cards\">\n");
-	snprintf(sub, sizeof(sub), "from %zu clients", tt->clients);
-	card(sb, "", "Messages", n, sub);
-	snprintf(sub, sizeof(sub), "%.1f%% of messages", pct(tt->legacy, n));
-	card(sb, tt->legacy ? "bad" : "good", "Below TLS 1.2", tt->legacy, sub);
-	snprintf(sub, sizeof(sub), "of %zu clients", tt->clients);
+	snprintf(sub, sizeof(sub), "from %zu clients (each retry counts)", tt->clients);
+	card(sb, "", "Transactions", n, sub);
+	snprintf(sub, sizeof(sub),
+	         "%.1f%% of transactions &middot; TLS 1.0: %lu &middot; TLS 1.1: %lu",
+	         pct(tt->legacy, n), tt->by_tls[TLS_VERSION_1_0], tt->by_tls[TLS_VERSION_1_1]);
+	card(sb, tt->legacy ? "bad" : "good", "TLS below 1.2", tt->legacy, sub);
+	snprintf(sub, sizeof(sub), "%.1f%% of transactions &middot; %zu clients",
+	         pct(tt->plaintext, n), tt->plaintext_clients);
+	card(sb, tt->plaintext ? "warn" : "good", "Without TLS", tt->plaintext, sub);
+	snprintf(sub, sizeof(sub), "TLS below 1.2, of %zu clients", tt->clients);
 	card(sb, tt->legacy_clients ? "warn" : "good", "Legacy clients", tt->legacy_clients, sub);
-	snprintf(sub, sizeof(sub), "TLS 1.0: %lu &middot; TLS 1.1: %lu",
-	         tt->by_tls[TLS_VERSION_1_0], tt->by_tls[TLS_VERSION_1_1]);
-	card(sb, tt->by_tls[TLS_VERSION_NONE] ? "warn" : "", "Without TLS",
-	     tt->by_tls[TLS_VERSION_NONE], sub);
+	if (info->agg->aborted > 0)
+		card(sb, "", "Aborted", info->agg->aborted,
+		     "transactions that did not complete, not counted above");
 	snprintf(sub, sizeof(sub), "rejected: %lu &middot; rerouted: %lu",
 	         tt->by_action[ACTION_REJECT], tt->by_action[ACTION_REROUTE]);
 	card(sb, "", "Deferred", tt->by_action[ACTION_DEFER], sub);
-	if (info->malformed > 0)
-		card(sb, "warn", "Malformed lines", info->malformed, "skipped, see stderr");
+	if (info->malformed > 0) {
+		struct strbuf first;
+
+		strbuf_init(&first);
+		strbuf_puts(&first, "skipped; the first: ");
+		esc(&first, info->first_bad ? info->first_bad : "");
+		card(sb, "warn", "Malformed lines", info->malformed, first.s);
+		strbuf_free(&first);
+	}
 	if (info->failures > 0)
 		card(sb, "warn", "Internal failures", info->failures, "tempfailed, not counted");
 	strbuf_puts(sb, "</div>\n");

@@ -12,11 +12,6 @@
 #include "replay.h"
 #include "xalloc.h"
 
-/* The logged facts a decision reads, by the facts_set_word() key of the same name. */
-static const enum logline_key fact_keys[] = {
-    LK_HELO, LK_LISTENER, LK_PORT, LK_AUTH, LK_TLS, LK_CIPHER, LK_BITS, LK_VERIFY, LK_FROM,
-};
-
 struct replay {
 	struct policy *policy;
 	int as_of;          /* YYYYMMDD */
@@ -89,14 +84,14 @@ set_fact(struct replay *rp, struct session_facts *facts, const char *word, const
 static void
 read_facts(struct replay *rp, const struct logrec *rec, struct session_facts *facts)
 {
-	size_t i;
-
 	rp->used = 0;
 	facts_init(facts);
-	set_fact(rp, facts, "client_name", &rec->client_name);
-	set_fact(rp, facts, "client", &rec->client_addr);
-	for (i = 0; i < sizeof(fact_keys) / sizeof(fact_keys[0]); i++)
-		set_fact(rp, facts, logline_key_names[fact_keys[i]], &rec->v[fact_keys[i]]);
+	set_fact(rp, facts, log_key_names[LK_CLIENT_NAME], &rec->client_name);
+	set_fact(rp, facts, log_key_names[LK_CLIENT], &rec->client_addr);
+	/* The other logged facts a decision reads: log_keys.def says which. */
+	for (int k = 0; k < LK_COUNT; k++)
+		if (k != LK_CLIENT && (log_key_roles[k] & LOG_KEY_FACT))
+			set_fact(rp, facts, log_key_names[k], &rec->v[k]);
 }
 
 static struct logfield

@@ -46,6 +46,8 @@ enum {
 	OPT_SINCE = 256,
 	OPT_UNTIL,
 	OPT_LEGACY,
+	OPT_PLAINTEXT,
+	OPT_INCLUDE_PLAINTEXT,
 	OPT_LISTENER,
 	OPT_HOST,
 	OPT_TOP,
@@ -60,6 +62,8 @@ static const struct option long_options[] = {
     {"since", required_argument, NULL, OPT_SINCE},
     {"until", required_argument, NULL, OPT_UNTIL},
     {"legacy-only", no_argument, NULL, OPT_LEGACY},
+    {"plaintext-only", no_argument, NULL, OPT_PLAINTEXT},
+    {"include-plaintext", no_argument, NULL, OPT_INCLUDE_PLAINTEXT},
     {"listener", required_argument, NULL, OPT_LISTENER},
     {"host", required_argument, NULL, OPT_HOST},
     {"top", required_argument, NULL, OPT_TOP},
@@ -77,7 +81,8 @@ struct options {
 	size_t top;
 	struct filter filter;
 	const char *policy; /* --policy: decide again with this policy */
-	int as_of;          /* --as-of: YYYYMMDD; 0 for today */
+	int include_plaintext;
+	int as_of; /* --as-of: YYYYMMDD; 0 for today */
 };
 
 /* How the inputs are read, and what reading them found. */
@@ -87,7 +92,7 @@ struct scan {
 	unsigned long malformed;
 	unsigned long failures; /* transactions the daemon tempfailed itself */
 	unsigned long filtered;
-	char first_bad[512]; /* FILE:LINE: why, of the first malformed line */
+	char first_bad[512];     /* FILE:LINE: why, of the first malformed line */
 	char first_failure[512]; /* FILE:LINE: of the first failure line */
 	int status;
 };
@@ -96,7 +101,8 @@ static void
 usage(FILE *fp)
 {
 	fprintf(fp, "usage: " PROG " [VIEW] [--format text|csv|json|html] [--output FILE]\n"
-	            "       [--since DATE] [--until DATE] [--legacy-only] [--listener NAME]\n"
+	            "       [--since DATE] [--until DATE] [--legacy-only [--include-plaintext]]\n"
+	            "       [--plaintext-only] [--listener NAME]\n"
 	            "       [--host NAME] [--top N] [--policy FILE [--as-of DATE]] [FILE ...]\n"
 	            "VIEW: clients (default) | users | listeners | rules | daily\n"
 	            "FILE: syslog or journalctl -o short-iso output, plain or .gz; none or - for "
@@ -151,6 +157,12 @@ parse_option(int c, const char *arg, struct options *o)
 		return parse_date("--until", arg, 1, &o->filter);
 	case OPT_LEGACY:
 		o->filter.legacy_only = 1;
+		return 0;
+	case OPT_PLAINTEXT:
+		o->filter.plaintext_only = 1;
+		return 0;
+	case OPT_INCLUDE_PLAINTEXT: /* with --legacy-only: plaintext too */
+		o->include_plaintext = 1;
 		return 0;
 	case OPT_LISTENER:
 		filter_add_listener(&o->filter, arg);
@@ -207,6 +219,7 @@ read_line(struct scan *sc, struct aggregate *agg, const struct filter *f, struct
 			snprintf(sc->first_bad, sizeof(sc->first_bad), "%s:%lu: %s", lr->name,
 			         lr->lineno, why);
 		break;
+	case LOGLINE_DAEMON:
 	case LOGLINE_OTHER:
 		break;
 	}
@@ -259,6 +272,7 @@ write_report(const struct options *o, struct aggregate *agg, const struct scan *
 	info.lines = sc->lines;
 	info.records = agg->records;
 	info.malformed = sc->malformed;
+	info.first_bad = sc->first_bad;
 	info.failures = sc->failures;
 	info.filtered = sc->filtered;
 	info.nfiles = nfiles;
@@ -318,6 +332,8 @@ parse_args(int argc, char **argv, struct options *o)
 		fprintf(stderr, PROG ": --since is after --until\n");
 		return -1;
 	}
+	if (o->include_plaintext && o->filter.legacy_only)
+		o->filter.plaintext_only = 1;
 	if (o->as_of != 0 && o->policy == NULL) {
 		fprintf(stderr, PROG ": --as-of needs --policy\n");
 		return -1;
@@ -356,7 +372,8 @@ main(int argc, char **argv)
 		        sc.malformed, sc.malformed == 1 ? "" : "s", sc.first_bad);
 	if (sc.failures > 0)
 		fprintf(stderr,
-		        PROG ": %lu transaction%s tempfailed by the daemon after an internal failure, "
+		        PROG
+		        ": %lu transaction%s tempfailed by the daemon after an internal failure, "
 		        "not counted (first: %s; the daemon's log says why)\n",
 		        sc.failures, sc.failures == 1 ? "" : "s", sc.first_failure);
 	if (sc.replay != NULL)

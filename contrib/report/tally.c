@@ -122,7 +122,7 @@ note_names(struct tally *t, const struct logrec *rec)
 	if (e == NULL)
 		e = countvec_append(&t->helos, intern(helo->s, helo->len));
 	e->n++;
-	if (t->messages > 1 && rec->time < t->last)
+	if (t->messages + t->aborted > 1 && rec->time < t->last)
 		return;
 	t->helo = e->key;
 	if (t->name == NULL || !istr_eq(t->name, rec->client_name.s, rec->client_name.len))
@@ -132,18 +132,29 @@ note_names(struct tally *t, const struct logrec *rec)
 void
 tally_add(struct tally *t, const struct logrec *rec)
 {
+	if (rec->aborted) {
+		t->aborted++;
+		countvec_add(&t->hosts, rec->host.s, rec->host.len, 1);
+		note_names(t, rec);
+		if (t->messages + t->aborted == 1 || rec->time < t->first)
+			t->first = rec->time;
+		if (t->messages + t->aborted == 1 || rec->time > t->last)
+			t->last = rec->time;
+		return;
+	}
 	t->messages++;
 	t->by_tls[rec->tls]++;
 	t->legacy += tls_is_legacy(rec->tls);
+	t->plaintext += tls_is_plaintext(rec->tls);
 	t->by_action[rec->action]++;
 	t->report_only += rec->report_only;
 	add_cipher(t, &rec->v[LK_CIPHER]);
 	countvec_add(&t->rules, rec->v[LK_RULE].s, rec->v[LK_RULE].len, 1);
 	countvec_add(&t->hosts, rec->host.s, rec->host.len, 1);
 	note_names(t, rec);
-	if (t->messages == 1 || rec->time < t->first)
+	if (t->messages + t->aborted == 1 || rec->time < t->first)
 		t->first = rec->time;
-	if (t->messages == 1 || rec->time > t->last)
+	if (t->messages + t->aborted == 1 || rec->time > t->last)
 		t->last = rec->time;
 }
 
@@ -163,7 +174,9 @@ tally_merge(struct tally *into, const struct tally *from)
 		into->last = from->last;
 	into->nclients++;
 	into->messages += from->messages;
+	into->aborted += from->aborted;
 	into->legacy += from->legacy;
+	into->plaintext += from->plaintext;
 	into->report_only += from->report_only;
 	for (int i = 0; i < TLS_VERSION_COUNT; i++)
 		into->by_tls[i] += from->by_tls[i];
@@ -174,10 +187,10 @@ tally_merge(struct tally *into, const struct tally *from)
 	countvec_merge(&into->ciphers, &from->ciphers);
 	countvec_merge(&into->rules, &from->rules);
 	countvec_merge(&into->hosts, &from->hosts);
-	countvec_add_istr(&into->addrs, from->addr, from->messages);
+	countvec_add_istr(&into->addrs, from->addr, from->messages + from->aborted);
 	if (!(from->auth->len == 1 && from->auth->s[0] == '-'))
-		countvec_add_istr(&into->users, from->auth, from->messages);
-	countvec_add_istr(&into->listeners, from->listener, from->messages);
+		countvec_add_istr(&into->users, from->auth, from->messages + from->aborted);
+	countvec_add_istr(&into->listeners, from->listener, from->messages + from->aborted);
 }
 
 void
@@ -196,7 +209,7 @@ tally_free(struct tally *t)
 static void
 rule_seen(struct rule_tally *r, const struct logrec *rec)
 {
-	int first = r->hits + r->skipped == 0;
+	int first = r->hits + r->skipped + r->aborted == 0;
 
 	if (first || rec->time < r->first)
 		r->first = rec->time;
@@ -211,8 +224,13 @@ rule_tally_add(struct rule_tally *r, const struct logrec *rec)
 	const struct logfield *pct = &rec->v[LK_PERCENT];
 
 	rule_seen(r, rec);
+	if (rec->aborted) {
+		r->aborted++;
+		return;
+	}
 	r->hits++;
 	r->legacy += tls_is_legacy(rec->tls);
+	r->plaintext += tls_is_plaintext(rec->tls);
 	r->by_action[rec->action]++;
 	if (rec->report_only) {
 		r->report_only++;
@@ -242,8 +260,13 @@ rule_tally_skipped(struct rule_tally *r, const struct logrec *rec)
 void
 day_tally_add(struct day_tally *d, const struct logrec *rec)
 {
+	if (rec->aborted) {
+		d->aborted++;
+		return;
+	}
 	d->messages++;
 	d->legacy += tls_is_legacy(rec->tls);
+	d->plaintext += tls_is_plaintext(rec->tls);
 	d->by_tls[rec->tls]++;
 	d->by_action[rec->action]++;
 }
@@ -256,4 +279,5 @@ day_tally_finish(struct day_tally *d)
 	for (int i = 0; i < TLS_VERSION_COUNT; i++)
 		d->share[i] = 100.0 * (double)d->by_tls[i] / m;
 	d->legacy_share = 100.0 * (double)d->legacy / m;
+	d->plaintext_share = 100.0 * (double)d->plaintext / m;
 }

@@ -27,7 +27,8 @@
  *	key was new. countvec_sort() orders by count, largest first.
  *
  *	tally_add() counts one log record into the tally of its client:
- *	messages by TLS version and action, ciphers and their classes, rules,
+ *	messages by TLS version and action (an aborted transaction only as
+ *	aborted, and in first and last seen), ciphers and their classes, rules,
  *	hosts, HELO names, first and last seen, and the PTR name and HELO
  *	last seen. tally_merge() adds one tally into a group (users and
  *	listeners views), also counting distinct addresses, users and
@@ -67,10 +68,12 @@ struct tally {
 	const struct istr *addr; /* key parts; NULL where a group has none */
 	const struct istr *auth;
 	const struct istr *listener;
-	const struct istr *name; /* PTR name last seen */
-	const struct istr *helo; /* HELO last seen */
-	unsigned long messages;
-	unsigned long legacy;      /* below TLS 1.2 or none */
+	const struct istr *name;   /* PTR name last seen */
+	const struct istr *helo;   /* HELO last seen */
+	unsigned long messages;    /* transactions that completed (each retry counts) */
+	unsigned long aborted;     /* action=abort: not messages, counted apart */
+	unsigned long legacy;      /* TLS below 1.2 (SSLv3, 1.0, 1.1) */
+	unsigned long plaintext;   /* without TLS */
 	unsigned long report_only; /* decisions not carried out */
 	unsigned long by_tls[TLS_VERSION_COUNT];
 	unsigned long by_action[ACTION_COUNT];
@@ -90,9 +93,11 @@ struct tally {
 struct rule_tally {
 	const struct istr *name;
 	unsigned long hits;
+	unsigned long aborted; /* transactions aborted while this rule had decided */
 	unsigned long enforced;
 	unsigned long report_only;
 	unsigned long legacy;
+	unsigned long plaintext;
 	unsigned long by_action[ACTION_COUNT];
 	unsigned long would_defer;  /* report-only defer */
 	unsigned long would_reject; /* report-only reject */
@@ -108,11 +113,14 @@ struct rule_tally {
 struct day_tally {
 	long day; /* days since 1970-01-01 UTC */
 	unsigned long messages;
+	unsigned long aborted;
 	unsigned long legacy;
+	unsigned long plaintext;
 	unsigned long by_tls[TLS_VERSION_COUNT];
 	unsigned long by_action[ACTION_COUNT];
 	double share[TLS_VERSION_COUNT]; /* percent of messages */
 	double legacy_share;
+	double plaintext_share;
 };
 
 void countvec_add(struct countvec *cv, const char *s, size_t len, unsigned long n);

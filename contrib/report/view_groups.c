@@ -31,10 +31,10 @@
 /* The columns after the key column, shared by both views. */
 /* clang-format off */
 #define GROUP_COLUMNS                                                                        \
-	{"messages", "MSGS", COL_ULONG, SHOW_ALL, T(messages), 0},                           \
-	    {"legacy", "LEGACY", COL_ULONG, SHOW_ALL | SHOW_LEGACY, T(legacy), 0},           \
-	    {"none", "none", COL_ULONG, TLS_COLS | SHOW_LEGACY, T(by_tls[TLS_VERSION_NONE]), \
-		0},                                                                          \
+	{"messages", "TRANSACTIONS", COL_ULONG, SHOW_ALL, T(messages), 0},                   \
+	    {"aborted", "ABORTED", COL_ULONG, SHOW_ALL | SHOW_NONZERO, T(aborted), 0},       \
+	    {"legacy", "TLS<1.2", COL_ULONG, SHOW_ALL | SHOW_LEGACY, T(legacy), 0},          \
+	    {"plaintext", "PLAIN", COL_ULONG, SHOW_ALL | SHOW_LEGACY, T(plaintext), 0},      \
 	    {"SSLv3", "SSLv3", COL_ULONG, TLS_COLS | SHOW_LEGACY | SHOW_NONZERO,             \
 		T(by_tls[TLS_VERSION_SSLV3]), 0},                                            \
 	    {"TLSv1", "TLS1.0", COL_ULONG, TLS_COLS | SHOW_LEGACY,                           \
