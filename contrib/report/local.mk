@@ -61,3 +61,11 @@ EXTRA_DIST += contrib/report/tlspolicy-report.1 policy/log_keys.def policy/log_k
 	tests/bench/report-bench.sh \
 	tests/e2e/report/html-screenshot.sh tests/e2e/report/test_html.sh \
 	tests/e2e/postfix/test_report.sh
+
+# The daemon's log writer against the report's reader (round trip).
+check_PROGRAMS += tests/unit/test_report_roundtrip
+TESTS += tests/unit/test_report_roundtrip
+tests_unit_test_report_roundtrip_SOURCES = tests/unit/test_report_roundtrip.c
+tests_unit_test_report_roundtrip_CPPFLAGS = $(REPORT_TEST_CPPFLAGS) -I$(top_srcdir)/milter
+tests_unit_test_report_roundtrip_CFLAGS = $(REPORT_TEST_CFLAGS)
+tests_unit_test_report_roundtrip_LDADD = milter/libmiltercore.a $(REPORT_TEST_LIBS)
