@@ -133,10 +133,11 @@ day_tally(struct aggregate *agg, long day)
 	return &agg->days[lo];
 }
 
-void
+struct tally *
 aggregate_add(struct aggregate *agg, const struct logrec *rec)
 {
 	const struct logfield *skipped = &rec->v[LK_SKIPPED];
+	struct tally *t;
 
 	if (agg->records == 0 || rec->time < agg->first)
 		agg->first = rec->time;
@@ -144,12 +145,13 @@ aggregate_add(struct aggregate *agg, const struct logrec *rec)
 		agg->last = rec->time;
 	agg->records++;
 	agg->aborted += rec->aborted;
-	tally_add(client_tally(agg, rec), rec);
+	tally_add(t = client_tally(agg, rec), rec);
 	rule_tally_add(rule_tally(agg, &rec->v[LK_RULE]), rec);
 	if (!rec->aborted && !(skipped->len == 1 && skipped->s[0] == '-'))
 		rule_tally_skipped(rule_tally(agg, skipped), rec);
 	day_tally_add(day_tally(agg, logtime_day(rec->time)), rec);
 	countvec_add(&agg->hosts, rec->host.s, rec->host.len, 1);
+	return t;
 }
 
 struct tally **

@@ -3,7 +3,7 @@
  *
  * SYNOPSIS
  *	void aggregate_init(struct aggregate *agg);
- *	void aggregate_add(struct aggregate *agg, const struct logrec *rec);
+ *	struct tally *aggregate_add(struct aggregate *agg, const struct logrec *rec);
  *	struct tally **aggregate_clients(const struct aggregate *agg);
  *	void aggregate_free(struct aggregate *agg);
  *
@@ -11,8 +11,9 @@
  *	aggregate_add() counts one log record into the tally of its client
  *	(the (client_addr, auth_user, listener) triple, found in a hash
  *	table), of its deciding rule, of the rollout rule it skipped, and of
- *	its UTC day. Memory grows with the number of distinct clients,
- *	rules and days, never with the number of lines.
+ *	its UTC day, and returns the tally of the client. Memory grows
+ *	with the number of distinct clients, rules and days, never with
+ *	the number of lines.
  *
  *	aggregate_clients() returns a new array of the agg->nclients client
  *	tallies, in no particular order; the caller frees the array (not the
@@ -47,7 +48,7 @@ struct aggregate {
 };
 
 void aggregate_init(struct aggregate *agg);
-void aggregate_add(struct aggregate *agg, const struct logrec *rec);
+struct tally *aggregate_add(struct aggregate *agg, const struct logrec *rec);
 struct tally **aggregate_clients(const struct aggregate *agg);
 void aggregate_free(struct aggregate *agg);
 

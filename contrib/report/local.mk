@@ -8,6 +8,7 @@ contrib_report_libreport_a_SOURCES = \
 	contrib/report/logtime.c contrib/report/logtime.h \
 	contrib/report/logline.c contrib/report/logline.h \
 	contrib/report/linereader.c contrib/report/linereader.h \
+	contrib/report/scan.c contrib/report/scan.h \
 	contrib/report/tally.c contrib/report/tally.h \
 	contrib/report/aggregate.c contrib/report/aggregate.h \
 	contrib/report/filter.c contrib/report/filter.h \

@@ -38,6 +38,7 @@
 #include "logline.h"
 #include "output.h"
 #include "replay.h"
+#include "scan.h"
 #include "view.h"
 
 #define PROG "tlspolicy-report"
@@ -83,18 +84,6 @@ struct options {
 	const char *policy; /* --policy: decide again with this policy */
 	int include_plaintext;
 	int as_of; /* --as-of: YYYYMMDD; 0 for today */
-};
-
-/* How the inputs are read, and what reading them found. */
-struct scan {
-	struct replay *replay; /* --policy, else NULL */
-	unsigned long lines;
-	unsigned long malformed;
-	unsigned long failures; /* transactions the daemon tempfailed itself */
-	unsigned long filtered;
-	char first_bad[512];     /* FILE:LINE: why, of the first malformed line */
-	char first_failure[512]; /* FILE:LINE: of the first failure line */
-	int status;
 };
 
 static void
@@ -188,62 +177,6 @@ parse_option(int c, const char *arg, struct options *o)
 	default:
 		usage(stderr);
 		return -1;
-	}
-}
-
-/* read_line - count one input line */
-static void
-read_line(struct scan *sc, struct aggregate *agg, const struct filter *f, struct linereader *lr,
-          struct logtime_ref *ref, char *line, size_t len)
-{
-	struct logrec rec;
-	const char *why = NULL;
-
-	sc->lines++;
-	switch (logline_parse(line, len, ref, &rec, &why)) {
-	case LOGLINE_RECORD:
-		if (sc->replay != NULL)
-			replay_record(sc->replay, &rec);
-		if (filter_match(f, &rec))
-			aggregate_add(agg, &rec);
-		else
-			sc->filtered++;
-		break;
-	case LOGLINE_FAILURE:
-		if (sc->failures++ == 0)
-			snprintf(sc->first_failure, sizeof(sc->first_failure), "%s:%lu", lr->name,
-			         lr->lineno);
-		break;
-	case LOGLINE_MALFORMED:
-		if (sc->malformed++ == 0)
-			snprintf(sc->first_bad, sizeof(sc->first_bad), "%s:%lu: %s", lr->name,
-			         lr->lineno, why);
-		break;
-	case LOGLINE_DAEMON:
-	case LOGLINE_OTHER:
-		break;
-	}
-}
-
-static void
-read_file(struct scan *sc, struct aggregate *agg, const struct filter *f, const char *path)
-{
-	struct linereader lr;
-	struct logtime_ref ref;
-	char *line;
-	size_t len;
-
-	if (linereader_open(&lr, path) < 0) {
-		fprintf(stderr, PROG ": cannot open %s: %s\n", path, strerror(errno));
-		sc->status = 2;
-		return;
-	}
-	logtime_ref_init(&ref, lr.mtime);
-	while ((line = linereader_next(&lr, &len)) != NULL)
-		read_line(sc, agg, f, &lr, &ref, line, len);
-	if (linereader_close(&lr) < 0) {
-		fprintf(stderr, PROG ": cannot read %s: %s\n", lr.name, lr.error);
-		sc->status = 2;
 	}
 }
 
@@ -351,7 +284,7 @@ main(int argc, char **argv)
 
 	if ((first = parse_args(argc, argv, &o)) < 0)
 		return 1;
-	memset(&sc, 0, sizeof(sc));
+	scan_init(&sc);
 	if (o.policy != NULL) {
 		if (o.as_of == 0)
 			o.as_of = civil_date_today();
@@ -363,19 +296,10 @@ main(int argc, char **argv)
 	}
 	aggregate_init(&agg);
 	if (first == argc)
-		read_file(&sc, &agg, &o.filter, "-");
+		scan_file(&sc, &agg, &o.filter, "-");
 	for (int i = first; i < argc; i++)
-		read_file(&sc, &agg, &o.filter, argv[i]);
-	if (sc.malformed > 0)
-		fprintf(stderr,
-		        PROG ": %lu malformed milter-tlspolicy line%s skipped (first: %s)\n",
-		        sc.malformed, sc.malformed == 1 ? "" : "s", sc.first_bad);
-	if (sc.failures > 0)
-		fprintf(stderr,
-		        PROG
-		        ": %lu transaction%s tempfailed by the daemon after an internal failure, "
-		        "not counted (first: %s; the daemon's log says why)\n",
-		        sc.failures, sc.failures == 1 ? "" : "s", sc.first_failure);
+		scan_file(&sc, &agg, &o.filter, argv[i]);
+	scan_summary(&sc, stderr);
 	if (sc.replay != NULL)
 		replay_summary(sc.replay, stderr);
 	status = write_report(&o, &agg, &sc, first == argc ? 1 : (size_t)(argc - first));
