@@ -13,6 +13,9 @@ contrib_report_libreport_a_SOURCES = \
 	contrib/report/aggregate.c contrib/report/aggregate.h \
 	contrib/report/filter.c contrib/report/filter.h \
 	contrib/report/replay.c contrib/report/replay.h \
+	contrib/report/notices.c contrib/report/notices.h \
+	contrib/report/notice_mail.c contrib/report/notice_mail.h \
+	contrib/report/notice_template.c contrib/report/notice_template.h \
 	contrib/report/table.c contrib/report/table.h \
 	contrib/report/view.c contrib/report/view.h \
 	contrib/report/view_clients.c \

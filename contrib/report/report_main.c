@@ -37,6 +37,7 @@
 #include "linereader.h"
 #include "logline.h"
 #include "output.h"
+#include "notices.h"
 #include "replay.h"
 #include "scan.h"
 #include "view.h"
@@ -282,6 +283,8 @@ main(int argc, char **argv)
 	struct scan sc;
 	int first, status;
 
+	if (argc > 1 && strcmp(argv[1], "notices") == 0)
+		return notices_main(argc - 1, argv + 1);
 	if ((first = parse_args(argc, argv, &o)) < 0)
 		return 1;
 	scan_init(&sc);

@@ -84,12 +84,12 @@ void
 scan_summary(const struct scan *sc, FILE *err)
 {
 	if (sc->malformed > 0)
-		fprintf(err,
-		        PROG ": %lu malformed milter-tlspolicy line%s skipped (first: %s)\n",
+		fprintf(err, PROG ": %lu malformed milter-tlspolicy line%s skipped (first: %s)\n",
 		        sc->malformed, sc->malformed == 1 ? "" : "s", sc->first_bad);
 	if (sc->failures > 0)
 		fprintf(err,
-		        PROG ": %lu transaction%s tempfailed by the daemon after an internal failure, "
+		        PROG
+		        ": %lu transaction%s tempfailed by the daemon after an internal failure, "
 		        "not counted (first: %s; the daemon's log says why)\n",
 		        sc->failures, sc->failures == 1 ? "" : "s", sc->first_failure);
 }

@@ -88,6 +88,7 @@ struct tally {
 	struct countvec users;     /* groups: distinct auth users */
 	struct countvec listeners; /* groups: distinct listeners */
 	unsigned long nclients;    /* groups: clients merged */
+	void *extra;               /* clients: kept by a scan's caller (notices), not freed here */
 };
 
 struct rule_tally {
