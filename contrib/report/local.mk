@@ -73,3 +73,14 @@ tests_unit_test_report_roundtrip_SOURCES = tests/unit/test_report_roundtrip.c
 tests_unit_test_report_roundtrip_CPPFLAGS = $(REPORT_TEST_CPPFLAGS) -I$(top_srcdir)/milter
 tests_unit_test_report_roundtrip_CFLAGS = $(REPORT_TEST_CFLAGS)
 tests_unit_test_report_roundtrip_LDADD = milter/libmiltercore.a $(REPORT_TEST_LIBS)
+
+# Notices: rollout dates cross-checked against the daemon binary (-t ... date=).
+check_PROGRAMS += tests/unit/test_report_notices
+TESTS += tests/unit/test_report_notices
+tests_unit_test_report_notices_SOURCES = tests/unit/test_report_notices.c
+tests_unit_test_report_notices_CPPFLAGS = $(REPORT_TEST_CPPFLAGS) \
+	-DMILTER_TLSPOLICY_BIN='"$(abs_top_builddir)/milter/milter-tlspolicy$(EXEEXT)"'
+tests_unit_test_report_notices_CFLAGS = $(REPORT_TEST_CFLAGS)
+tests_unit_test_report_notices_LDADD = $(REPORT_TEST_LIBS)
+tests_unit_test_report_notices_DEPENDENCIES = milter/milter-tlspolicy$(EXEEXT) \
+	contrib/report/libreport.a policy/libpolicy.a tests/unit/libfixture.a

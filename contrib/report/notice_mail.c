@@ -153,25 +153,33 @@ base64(struct strbuf *out, const unsigned char *s, size_t n)
 	}
 }
 
-/* encoded_words - RFC 2047 B words of at most WORD_MAX, one per folded line */
+/*
+ * encoded_words - RFC 2047 B words of at most WORD_MAX characters, one per
+ * line, the first starting at column col, all within LINE_SOFT.
+ */
 static void
-encoded_words(struct strbuf *out, const char *v)
+encoded_words(struct strbuf *out, size_t col, const char *v)
 {
 	const unsigned char *p = (const unsigned char *)v;
 	size_t left = strlen(v);
-	/* "=?utf-8?B?" + "?=" is 12; 60 base64 characters carry 45 bytes */
-	const size_t chunk = (WORD_MAX - 12) / 4 * 3;
 	int first = 1;
 
 	while (left > 0) {
-		size_t n = 0;
+		/* "=?utf-8?B?" and "?=" take 12; 4 base64 characters carry 3 bytes */
+		size_t room = LINE_SOFT - (first ? col : 1) - 12;
+		size_t chunk, n = 0;
 
+		if (room > WORD_MAX - 12)
+			room = WORD_MAX - 12;
+		chunk = room / 4 * 3;
+		if (chunk < 6)
+			chunk = 6; /* a name too long for a word on its line: never loop */
 		while (n < left) {
 			size_t c = utf8_len(p + n, left - n);
 
 			if (c == 0)
 				c = 1;
-			if (n + c > chunk)
+			if (n + c > chunk && n > 0)
 				break;
 			n += c;
 		}
@@ -195,7 +203,7 @@ mail_header(struct strbuf *out, const char *name, const char *value)
 	if (is_ascii(clean.s))
 		fold_ascii(out, strlen(name) + 2, clean.s);
 	else
-		encoded_words(out, clean.s);
+		encoded_words(out, strlen(name) + 2, clean.s);
 	strbuf_puts(out, "\n");
 	strbuf_free(&clean);
 }

@@ -860,7 +860,7 @@ notices_main(int argc, char **argv)
 	memset(&run, 0, sizeof(run));
 	run.o = &o;
 	filter_init(&o.filter);
-	optind = 1;
+	optind = 0; /* glibc: start afresh, also when called again (tests) */
 	while ((c = getopt_long(argc, argv, "o:h", notice_options, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
