@@ -64,7 +64,7 @@ tests_unit_test_report_replay_LDADD = $(REPORT_TEST_LIBS)
 EXTRA_DIST += contrib/report/tlspolicy-report.1 policy/log_keys.def policy/log_keys.h \
 	tests/bench/report-bench.sh \
 	tests/e2e/report/html-screenshot.sh tests/e2e/report/test_html.sh \
-	tests/e2e/postfix/test_report.sh
+	tests/e2e/postfix/test_report.sh tests/e2e/postfix/test_notices.sh
 
 # The daemon's log writer against the report's reader (round trip).
 check_PROGRAMS += tests/unit/test_report_roundtrip
