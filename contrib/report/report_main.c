@@ -119,7 +119,10 @@ parse_date(const char *opt, const char *text, int until, struct filter *f)
 	time_t *when = until ? &f->until : &f->since;
 
 	if (logtime_parse_arg(text, until, when) < 0) {
-		fprintf(stderr, PROG ": %s: bad date \"%s\" (YYYY-MM-DD or ISO 8601)\n", opt, text);
+		fprintf(stderr,
+		        PROG ": %s: bad date \"%s\" (YYYY-MM-DD, ISO 8601, today, yesterday, now, "
+		             "Nh, Nd or Nw)\n",
+		        opt, text);
 		return -1;
 	}
 	*(until ? &f->has_until : &f->has_since) = 1;

@@ -495,11 +495,42 @@ test_since_until(void)
 	CU_ASSERT_EQUAL(logtime_parse_arg("2026-11-25 10:15", 0, &t), 0);
 	CU_ASSERT_EQUAL(t, utc(2026, 11, 25, 10, 15, 0));
 	CU_ASSERT_EQUAL(logtime_parse_arg("2026-11-25T10:15:02", 0, &t), 0);
-	CU_ASSERT_EQUAL(logtime_parse_arg("yesterday", 0, &t), -1);
 	CU_ASSERT_EQUAL(logtime_parse_arg("2026-11-31", 0, &t), -1);
 	CU_ASSERT_EQUAL(logtime_parse_arg("2026-11-25X", 0, &t), -1);
 	CU_ASSERT_EQUAL(logtime_parse_arg("2026-11-25T10:15:02Zjunk", 0, &t), -1);
 	CU_ASSERT_EQUAL(logtime_parse_arg("", 0, &t), -1);
+}
+
+/* --since yesterday, --since 7d, --until today: relative to now (UTC days). */
+static void
+test_relative_dates(void)
+{
+	time_t now = utc(2026, 12, 6, 18, 12, 57), t;
+
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("today", 0, now, &t), 0);
+	CU_ASSERT_EQUAL(t, utc(2026, 12, 6, 0, 0, 0));
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("today", 1, now, &t), 0);
+	CU_ASSERT_EQUAL(t, utc(2026, 12, 6, 23, 59, 59));
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("yesterday", 0, now, &t), 0);
+	CU_ASSERT_EQUAL(t, utc(2026, 12, 5, 0, 0, 0));
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("yesterday", 1, now, &t), 0);
+	CU_ASSERT_EQUAL(t, utc(2026, 12, 5, 23, 59, 59));
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("now", 1, now, &t), 0);
+	CU_ASSERT_EQUAL(t, now);
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("7d", 0, now, &t), 0);
+	CU_ASSERT_EQUAL(t, utc(2026, 11, 29, 18, 12, 57));
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("24h", 0, now, &t), 0);
+	CU_ASSERT_EQUAL(t, utc(2026, 12, 5, 18, 12, 57));
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("2w", 0, now, &t), 0);
+	CU_ASSERT_EQUAL(t, utc(2026, 11, 22, 18, 12, 57));
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("2026-11-25", 0, now, &t), 0); /* ISO still */
+	CU_ASSERT_EQUAL(t, utc(2026, 11, 25, 0, 0, 0));
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("7", 0, now, &t), -1);
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("7days", 0, now, &t), -1);
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("-7d", 0, now, &t), -1);
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("d", 0, now, &t), -1);
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("Yesterday", 0, now, &t), -1);
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("999999d", 0, now, &t), -1);
 }
 
 static void
@@ -630,6 +661,7 @@ main(void)
 	    {"classic stamps in local time", test_classic_zones},
 	    {"year rollover", test_year_rollover},
 	    {"--since/--until", test_since_until},
+	    {"relative dates", test_relative_dates},
 	    {"ISO formatting", test_format},
 	    {"line reader", test_linereader},
 	    {NULL, NULL},
