@@ -15,6 +15,11 @@
  *	with the number of distinct clients, rules and days, never with
  *	the number of lines.
  *
+ *	An enforced deferred transaction also counts as a deferred message of
+ *	its client when its sender is new for that client (a set of (client,
+ *	sender) pairs), so a client retrying one message 30 times shows 30
+ *	deferred transactions but one deferred message.
+ *
  *	aggregate_clients() returns a new array of the agg->nclients client
  *	tallies, in no particular order; the caller frees the array (not the
  *	tallies).
@@ -45,6 +50,13 @@ struct aggregate {
 	time_t first;
 	time_t last;
 	struct countvec hosts; /* syslog hosts seen */
+	/* (client tally, sender) pairs of enforced deferred transactions: a set */
+	struct deferred_pair {
+		const struct tally *client;
+		const struct istr *sender;
+	} * deferred;
+	size_t ndeferred, deferred_cap;  /* cap: a power of two */
+	unsigned long deferred_messages; /* distinct pairs: a retried message counts once */
 };
 
 void aggregate_init(struct aggregate *agg);

@@ -27,12 +27,12 @@
  *	key was new. countvec_sort() orders by count, largest first.
  *
  *	tally_add() counts one log record into the tally of its client:
- *	messages by TLS version and action (an aborted transaction only as
- *	aborted, and in first and last seen), ciphers and their classes, rules,
- *	hosts, HELO names, first and last seen, and the PTR name and HELO
- *	last seen. tally_merge() adds one tally into a group (users and
- *	listeners views), also counting distinct addresses, users and
- *	listeners.
+ *	transactions by TLS version and action (an aborted transaction only
+ *	as aborted, and in first and last seen), sender domains,
+ *	transactions per day, ciphers and their classes, rules, hosts, HELO
+ *	names, first and last seen, and the PTR name and HELO last seen
+ *	(deferred_messages is counted by aggregate_add()). tally_merge() adds one tally into a group
+ *(users and listeners views), also counting distinct addresses, users and listeners.
  *
  *	rule_tally_add() counts a record into the tally of its deciding rule;
  *	rule_tally_skipped() into that of the rollout rule named by skipped=.
@@ -61,6 +61,19 @@ struct countvec {
 	unsigned last; /* index of the last match */
 };
 
+/* Transactions of one client on one UTC day (the HTML trend). */
+struct daycount {
+	long day;
+	unsigned long n;
+	unsigned long legacy; /* TLS below 1.2 */
+};
+
+struct dayvec {
+	struct daycount *v;
+	unsigned len;
+	unsigned cap;
+};
+
 /* One client (addr, auth, listener), or a group of clients. */
 struct tally {
 	struct tally *next; /* hash chain */
@@ -84,6 +97,10 @@ struct tally {
 	struct countvec ciphers;
 	struct countvec rules;
 	struct countvec hosts;
+	struct countvec domains; /* sender domains ("<>" for the null sender) */
+	unsigned long
+	    deferred_messages;     /* distinct senders deferred (aggregate.c): retries count once */
+	struct dayvec days;        /* clients: transactions per day */
 	struct countvec addrs;     /* groups: distinct client addresses */
 	struct countvec users;     /* groups: distinct auth users */
 	struct countvec listeners; /* groups: distinct listeners */

@@ -73,6 +73,7 @@ tally_sort_maps(struct tally *t)
 	countvec_sort(&t->ciphers);
 	countvec_sort(&t->rules);
 	countvec_sort(&t->hosts);
+	countvec_sort(&t->domains);
 	countvec_sort(&t->addrs);
 	countvec_sort(&t->users);
 	countvec_sort(&t->listeners);

@@ -40,13 +40,19 @@ static const struct column client_columns[] = {
     {"unknown", "unkn", COL_ULONG, TLS_COLS | SHOW_NONZERO, T(by_tls[TLS_VERSION_UNKNOWN]), 0},
     {"by_tls", "TLS", COL_TLS, SHOW_JSON, T(by_tls), 0},
     {"actions", "ACTIONS", COL_ACTIONS, MORE_COLS, T(by_action), 0},
+    {"deferred", "DEFERRED TXNS", COL_ULONG, SHOW_MACHINE | SHOW_HTML | SHOW_NONZERO,
+     T(by_action[ACTION_DEFER]), 0},
+    {"deferred_messages", "DEFERRED MSGS", COL_ULONG, SHOW_ALL | SHOW_NONZERO, T(deferred_messages),
+     0},
     {"report_only", "REPORT-ONLY", COL_ULONG, SHOW_DETAIL | SHOW_MACHINE, T(report_only), 0},
-    {"ciphers", "CIPHERS", COL_MAP, SHOW_DETAIL | SHOW_MACHINE, T(ciphers), 0},
+    {"ciphers", "CIPHERS", COL_MAP, MORE_COLS, T(ciphers), 0},
     {"cipher_classes", "CIPHER CLASSES", COL_CLASSES, MORE_COLS, T(cipher_classes), 0},
-    {"rules", "RULES", COL_MAP, SHOW_DETAIL | SHOW_MACHINE, T(rules), 0},
-    {"hosts", "HOSTS", COL_KEYS, SHOW_DETAIL | SHOW_MACHINE, T(hosts), 0},
-    {"first_seen", "FIRST SEEN", COL_TIME, SHOW_DETAIL | SHOW_MACHINE, T(first), 0},
+    {"rules", "RULES", COL_MAP, MORE_COLS, T(rules), 0},
+    {"hosts", "MX HOSTS", COL_KEYS, MORE_COLS, T(hosts), 0},
+    {"sender_domains", "SENDER DOMAINS", COL_MAP, MORE_COLS, T(domains), 0},
+    {"first_seen", "FIRST SEEN", COL_TIME, MORE_COLS, T(first), 0},
     {"last_seen", "LAST SEEN", COL_TIME, MORE_COLS, T(last), 0},
+    {"trend", "TREND", COL_DAYS, SHOW_HTML, T(days), 0},
 };
 
 void

@@ -47,6 +47,8 @@
 		T(by_tls[TLS_VERSION_UNKNOWN]), 0},                                          \
 	    {"by_tls", "TLS", COL_TLS, SHOW_JSON, T(by_tls), 0},                             \
 	    {"actions", "ACTIONS", COL_ACTIONS, MORE_COLS, T(by_action), 0},                 \
+	    {"deferred_messages", "DEFERRED MSGS", COL_ULONG, SHOW_ALL | SHOW_NONZERO,       \
+		T(deferred_messages), 0},                                                    \
 	    {"report_only", "REPORT-ONLY", COL_ULONG, SHOW_DETAIL | SHOW_MACHINE,            \
 		T(report_only), 0},                                                          \
 	    {"ciphers", "CIPHERS", COL_MAP, SHOW_DETAIL | SHOW_MACHINE, T(ciphers), 0},      \

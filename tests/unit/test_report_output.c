@@ -355,9 +355,11 @@ test_json_exact(void)
 	    "\"messages\":1,\"aborted\":0,\"legacy\":1,\"plaintext\":0,\"by_tls\":{\"none\":0,"
 	    "\"SSLv3\":0,\"TLSv1\":1,"
 	    "\"TLSv1.1\":0,\"TLSv1.2\":0,\"TLSv1.3\":0,\"unknown\":0},\"actions\":{\"accept\":0,"
-	    "\"tag\":1,\"defer\":0,\"reject\":0,\"reroute\":0,\"hold\":0},\"report_only\":0,"
+	    "\"tag\":1,\"defer\":0,\"reject\":0,\"reroute\":0,\"hold\":0},\"deferred\":0,"
+	    "\"deferred_messages\":0,\"report_only\":0,"
 	    "\"ciphers\":{\"DES-CBC3-SHA\":1},\"cipher_classes\":[\"3des\",\"cbc\",\"no-pfs\","
-	    "\"sha1-mac\"],\"rules\":{\"printers\":1},\"hosts\":[\"mx1\"],"
+	    "\"sha1-mac\"],\"rules\":{\"printers\":1},\"hosts\":[\"mx1\"],\"sender_domains\":{\"<>"
+	    "\":1},"
 	    "\"first_seen\":\"2026-11-25T09:00:00Z\",\"last_seen\":\"2026-11-25T09:00:00Z\"}\n]\n";
 	char *text;
 
@@ -390,7 +392,7 @@ test_csv(void)
 	second = strstr(text, "\r\n") + 2;
 	CU_ASSERT(strncmp(second,
 	                  "192.0.2.7,printer7.example.com,scan7b,2,,legacy-in,3,0,2,0,0,2,0,1,0,0,"
-	                  "accept=1;tag=2,0,DES-CBC3-SHA=2;ECDHE-RSA-AES128-GCM-SHA256=1,",
+	                  "accept=1;tag=2,0,0,0,DES-CBC3-SHA=2;ECDHE-RSA-AES128-GCM-SHA256=1,",
 	                  100) == 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"odd, \"\"helo\"\"\""));
 	free(text);
@@ -481,6 +483,52 @@ test_aborted(void)
 	free(text);
 }
 
+/* A client retrying one deferred message 30 times: 30 transactions, 1 deferred message. */
+static void
+test_deferred_messages(void)
+{
+	static const char *const retry =
+	    "2026-11-25T08:%02d:00Z mx%d milter-tlspolicy[1]: NOQUEUE: client=a[192.0.2.1] helo=h "
+	    "listener=smtpd port=25 auth=- tls=TLSv1 cipher=X bits=256 verify=- from=<%s> "
+	    "nrcpt=0 rule=legacy action=defer mode=%s selected=- percent=- skipped=- "
+	    "reply=\"421 4.7.66\" relay=-";
+	char buf[32][512];
+	const char *lines[32];
+	struct view_result r;
+	const struct tally *t;
+	char *text;
+
+	for (int i = 0; i < 30; i++) /* one message, retried 30 times, on two MX hosts */
+		snprintf(buf[i], sizeof(buf[i]), retry, i, 1 + i % 2, "scan@example.com",
+		         "enforce");
+	snprintf(buf[30], sizeof(buf[30]), retry, 30, 1, "other@example.org", "enforce");
+	snprintf(buf[31], sizeof(buf[31]), retry, 31, 1, "third@example.org", "report-only");
+	for (int i = 0; i < 32; i++)
+		lines[i] = buf[i];
+	load(lines, 32);
+	CU_ASSERT_EQUAL(agg.deferred_messages, 2);
+	view_build(view_find("clients"), &agg, &r);
+	CU_ASSERT_EQUAL_FATAL(r.table.nrows, 1);
+	t = row(&r, 0);
+	CU_ASSERT_EQUAL(t->messages, 32);
+	CU_ASSERT_EQUAL(t->by_action[ACTION_DEFER], 32);
+	CU_ASSERT_EQUAL(t->deferred_messages, 2); /* the report-only one was not deferred */
+	CU_ASSERT_EQUAL(t->domains.len, 2);
+	CU_ASSERT_EQUAL(t->days.len, 1);
+	CU_ASSERT_EQUAL(t->days.v[0].n, 32);
+	view_result_free(&r);
+	text = write_view("clients", "json", 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"deferred\":32,\"deferred_messages\":2,"));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(text, "\"sender_domains\":{\"example.com\":30,\"example.org\":2}"));
+	free(text);
+	text = write_view("users", "json", 0);
+	free(text);
+	text = write_view("listeners", "json", 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"deferred_messages\":2"));
+	free(text);
+}
+
 static void
 test_top(void)
 {
@@ -502,8 +550,22 @@ test_html(void)
 	text = write_view("clients", "html", 0);
 	CU_ASSERT(strncmp(text, "<!DOCTYPE html>", 15) == 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "</html>\n"));
-	CU_ASSERT_PTR_NULL(strstr(text, "<script"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<script>")); /* the sorter, inline, once */
+	CU_ASSERT_PTR_NULL(strstr(strstr(text, "<script>") + 1, "<script"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<table class=\"view-clients sortable\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<svg class=\"spark\" "));
 	CU_ASSERT_PTR_NULL(strstr(text, "src="));
+	{ /* the plaintext card speaks of plaintext, not of TLS 1.0/1.1 (issue 13) */
+		const char *card = strstr(text, "<div class=\"t\">Without TLS</div>");
+		const char *end = card ? strstr(card, "</div></div>") : NULL;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+		CU_ASSERT_PTR_NOT_NULL(strstr(card, "<div class=\"n\">1</div>"));
+		CU_ASSERT(strstr(card, "TLS 1.0") == NULL || strstr(card, "TLS 1.0") > end);
+		card = strstr(text, "<div class=\"t\">TLS below 1.2</div>");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(card);
+		CU_ASSERT_PTR_NOT_NULL(strstr(card, "<div class=\"n\">3</div>"));
+	}
 	CU_ASSERT_PTR_NULL(strstr(text, "href=\"http"));
 	CU_ASSERT_PTR_NULL(strstr(text, "@import"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "odd, &quot;helo&quot;"));
@@ -533,6 +595,7 @@ main(void)
 	    {"text fits 100 columns", test_text_width},
 	    {"--top", test_top},
 	    {"aborted transactions", test_aborted},
+	    {"deferred messages, not retries", test_deferred_messages},
 	    {"HTML", test_html},
 	    {NULL, NULL},
 	};
