@@ -338,6 +338,8 @@ client_text(struct run *run, struct strbuf *sb, const struct tally *t, int *dead
 		              t->by_tls[v] == 1 ? "" : "s");
 		first = 0;
 	}
+	if (t->aborted > 0)
+		strbuf_printf(sb, "%s%lu aborted (not completed)", first ? "" : ", ", t->aborted);
 	if (t->ciphers.len > 0) {
 		strbuf_puts(sb, "\n    Ciphers:    ");
 		for (unsigned i = 0; i < t->ciphers.len; i++) {
