@@ -132,9 +132,12 @@ queue_id(char *p, char *end, struct logrec *rec)
  * malformed.
  */
 static const char *const known_prefixes[] = {
-    "warning: ", "error: ",   "fatal: ", "panic: ",           "debug: ",
-    "info: ",    "started: ", "stopped", "log file reopened", "milter-tlspolicy: ",
-    "smfi_",     "mi_",
+    /* msg.h's level labels */
+    "warning: ", "error: ", "fatal: ", "panic: ", "debug: ", "info: ",
+    /* its info messages */
+    "started: ", "stopped", "log file ", "descriptors available again", "metrics: ",
+    /* libmilter's */
+    "milter-tlspolicy: ", "smfi_", "mi_",
 };
 static const char *const known_infixes[] = {
     ": stopping",

@@ -341,6 +341,13 @@ test_other_lines(void)
 	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: /p.yaml: policy reloaded: 3 "
 	    "rules, generation 2",
 	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: error: x",
+	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: log file /var/log/t.log reopened",
+	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: descriptors available again (3 "
+	    "sessions open); accepting MTA connections",
+	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: metrics: serving /metrics on "
+	    "inet:9495@127.0.0.1",
+	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: warning: writing the transaction "
+	    "log to /x works again after 3 lost lines",
 	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: warning: policy.yaml:3:1: x",
 	    "-- Boot 6b2d8c0f2f0a4b3e9c1f0a9e8d7c6b5a --",
 	    "-- No entries --",
