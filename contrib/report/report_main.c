@@ -3,8 +3,10 @@
  *
  * SYNOPSIS
  *	tlspolicy-report [VIEW] [--format text|csv|json|html] [--output FILE]
- *	    [--since DATE] [--until DATE] [--legacy-only] [--listener NAME]
- *	    [--host NAME] [--top N] [--policy FILE [--as-of DATE]] [FILE ...]
+ *	    [--since DATE] [--until DATE] [--legacy-only [--include-plaintext]]
+ *	    [--plaintext-only] [--listener NAME] [--host NAME] [--top N]
+ *	    [--policy FILE [--as-of DATE]] [FILE ...]
+ *	tlspolicy-report notices --from ADDR ... (notices.h)
  *
  * DESCRIPTION
  *	Reads milter-tlspolicy's per-transaction log lines from syslog
@@ -12,8 +14,8 @@
  *	input, counts them per client, user, listener, rule and day, and
  *	prints one view (clients, users, listeners, rules, daily). With
  *	--policy, every transaction is first decided again by that policy
- *	(replay.h), so the views show what it would do. See
- *	tlspolicy-report(1).
+ *	(replay.h), so the views show what it would do. "notices" as the
+ *	first argument runs notices_main() instead. See tlspolicy-report(1).
  *
  * DIAGNOSTICS
  *	Lines of other programs are skipped. Malformed milter-tlspolicy
@@ -95,6 +97,7 @@ usage(FILE *fp)
 	            "       [--plaintext-only] [--listener NAME]\n"
 	            "       [--host NAME] [--top N] [--policy FILE [--as-of DATE]] [FILE ...]\n"
 	            "VIEW: clients (default) | users | listeners | rules | daily\n"
+	            "       " PROG " notices --help: notices to the owners of legacy clients\n"
 	            "FILE: syslog or journalctl -o short-iso output, plain or .gz; none or - for "
 	            "stdin\n");
 }
