@@ -527,6 +527,7 @@ write_file(struct run *run, const char *recipient, const struct strbuf *msg)
 	char path[4096], name[300];
 	size_t i;
 	FILE *fp;
+	int bad;
 
 	for (i = 0; recipient[i] != '\0' && i < sizeof(name) - 1; i++) {
 		char c = recipient[i];
@@ -539,8 +540,10 @@ write_file(struct run *run, const char *recipient, const struct strbuf *msg)
 		fprintf(stderr, PROG ": notices: cannot create %s: %s\n", path, strerror(errno));
 		return -1;
 	}
-	fwrite(msg->s, 1, msg->len, fp);
-	if (ferror(fp) | (fclose(fp) != 0)) {
+	bad = fwrite(msg->s, 1, msg->len, fp) != msg->len || ferror(fp);
+	if (fclose(fp) != 0) /* always closed */
+		bad = 1;
+	if (bad) {
 		fprintf(stderr, PROG ": notices: cannot write %s: %s\n", path, strerror(errno));
 		return -1;
 	}
