@@ -64,7 +64,7 @@ view_clients(struct aggregate *agg, struct view_result *out)
 		tally_sort_maps(rows[i]);
 	qsort(rows, agg->nclients, sizeof(*rows), tally_cmp_legacy_first);
 	out->table.name = "clients";
-	out->table.title = "Clients, TLS below 1.2 first, then plaintext";
+	out->table.title = "Clients, legacy TLS first";
 	out->table.cols = client_columns;
 	out->table.ncols = sizeof(client_columns) / sizeof(client_columns[0]);
 	out->table.rows = (const void **)rows;

@@ -130,7 +130,7 @@ view_users(struct aggregate *agg, struct view_result *out)
 {
 	build_groups(agg, T(auth), 1, out);
 	out->table.name = "users";
-	out->table.title = "SMTP AUTH users, TLS below 1.2 first, then plaintext";
+	out->table.title = "SMTP AUTH users, legacy TLS first";
 	out->table.cols = user_columns;
 	out->table.ncols = sizeof(user_columns) / sizeof(user_columns[0]);
 }
