@@ -17,6 +17,7 @@
 
 #include "audit_header.h"
 #include "explain.h"
+#include "log_keys.h"
 #include "reply.h"
 #include "sanitize.h"
 #include "txn_log.h"
@@ -25,25 +26,19 @@
 #define SESSION_MAX 8192
 #define WORDS_MAX   64
 
-/* Keys that the log line writes as results; a pasted line may carry them. */
-static const char *const output_keys[] = {"nrcpt",   "rule",    "action", "mode", "selected",
-                                          "percent", "skipped", "reply",  "relay"};
-
 struct described {
 	struct session_facts facts;
 	struct decide_context when;
 	char buf[SESSION_MAX];
 };
 
+/* Keys that the log line writes as results (log_keys.def); a pasted line may carry them. */
 static int
 is_output_key(const char *key)
 {
-	size_t i;
+	int k = log_key_find(key, strlen(key));
 
-	for (i = 0; i < sizeof(output_keys) / sizeof(output_keys[0]); i++)
-		if (strcmp(key, output_keys[i]) == 0)
-			return 1;
-	return 0;
+	return k >= 0 && (log_key_roles[k] & LOG_KEY_RESULT) != 0;
 }
 
 /*

@@ -18,6 +18,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "log_keys.h"
 #include "sanitize.h"
 #include "txn_log.h"
 
@@ -52,7 +53,7 @@ needs_quotes(const char *v)
 
 /* " key=value", the value sanitised, "-" when NULL, quoted when needed. */
 static void
-put_value(struct line *l, const char *key, const char *value)
+put_value(struct line *l, enum log_key key, const char *value)
 {
 	char clean[SANITIZE_MAX + 1];
 	char quoted[2 * SANITIZE_MAX + 3];
@@ -72,22 +73,30 @@ put_value(struct line *l, const char *key, const char *value)
 		quoted[q] = '\0';
 	}
 	put_text(l, " ");
-	put_text(l, key);
+	put_text(l, log_key_names[key]);
 	put_text(l, "=");
 	put_text(l, q > 0 ? quoted : clean);
 }
 
-/* "NAME[ADDR]" within 255 bytes: the address is kept whole. */
+/*
+ * "NAME[ADDR]" within 255 bytes: the address is kept whole up to 252 bytes
+ * (cut there, so that a name byte, "[" and "]" always fit), and the name
+ * gets what is left, its "[" and "]" made '?' so that the first "[" of the
+ * value is always the one before the address.
+ */
 static void
 format_client(char *out, size_t size, const char *name, const char *addr)
 {
-	char cname[SANITIZE_MAX + 1], caddr[SANITIZE_MAX + 1];
+	char cname[SANITIZE_MAX + 1], caddr[SANITIZE_MAX - 2];
 	size_t room;
 
 	sanitize(caddr, sizeof(caddr), addr && *addr ? addr : "-", 0);
-	room = SANITIZE_MAX - strlen(caddr) - 2;
-	sanitize(cname, room + 1 < sizeof(cname) ? room + 1 : sizeof(cname),
-	         name && *name ? name : "unknown", 0);
+	room = SANITIZE_MAX - strlen(caddr) - 2; /* >= 1: caddr has at most 252 bytes */
+	sanitize(cname, room + 1, name && *name ? name : "unknown", 0);
+	for (char *p = cname; (p = strpbrk(p, "[]")) != NULL; p++)
+		*p = '?';
+	if (cname[0] == '\0') /* the room was smaller than the first character */
+		snprintf(cname, sizeof(cname), "?");
 	snprintf(out, size, "%s[%s]", cname, caddr);
 }
 
@@ -110,13 +119,13 @@ put_decision(struct line *l, const struct decision *d)
 	char percent[16];
 	int rollout = d != NULL && d->has_rollout;
 
-	put_value(l, "rule", d ? d->rule_name : NULL);
-	put_value(l, "action", d ? policy_action_name(d->action) : NULL);
-	put_value(l, "mode", d ? (d->enforced ? "enforce" : "report-only") : NULL);
-	put_value(l, "selected", rollout ? (d->selected ? "yes" : "no") : NULL);
-	put_value(l, "percent",
+	put_value(l, LK_RULE, d ? d->rule_name : NULL);
+	put_value(l, LK_ACTION, d ? policy_action_name(d->action) : NULL);
+	put_value(l, LK_MODE, d ? (d->enforced ? "enforce" : "report-only") : NULL);
+	put_value(l, LK_SELECTED, rollout ? (d->selected ? "yes" : "no") : NULL);
+	put_value(l, LK_PERCENT,
 	          rollout ? policy_percent_text(percent, sizeof(percent), d->percent_bp) : NULL);
-	put_value(l, "skipped", d ? d->skipped_rule : NULL);
+	put_value(l, LK_SKIPPED, d ? d->skipped_rule : NULL);
 }
 
 size_t
@@ -133,21 +142,21 @@ txn_log_format(char *buf, size_t size, const struct txn_record *r)
 	put_text(&l, qid[0] ? qid : "NOQUEUE");
 	put_text(&l, ":");
 	format_client(client, sizeof(client), r->client_name, r->client_addr);
-	put_value(&l, "client", client);
-	put_value(&l, "helo", r->helo);
-	put_value(&l, "listener", r->listener);
-	put_value(&l, "port", r->port);
-	put_value(&l, "auth", r->auth);
-	put_value(&l, "tls", r->tls);
-	put_value(&l, "cipher", r->cipher);
-	put_value(&l, "bits", r->bits);
-	put_value(&l, "verify", r->verify);
-	put_value(&l, "from", format_sender(from, sizeof(from), r));
+	put_value(&l, LK_CLIENT, client);
+	put_value(&l, LK_HELO, r->helo);
+	put_value(&l, LK_LISTENER, r->listener);
+	put_value(&l, LK_PORT, r->port);
+	put_value(&l, LK_AUTH, r->auth);
+	put_value(&l, LK_TLS, r->tls);
+	put_value(&l, LK_CIPHER, r->cipher);
+	put_value(&l, LK_BITS, r->bits);
+	put_value(&l, LK_VERIFY, r->verify);
+	put_value(&l, LK_FROM, format_sender(from, sizeof(from), r));
 	snprintf(nrcpt, sizeof(nrcpt), "%u", r->nrcpt);
-	put_value(&l, "nrcpt", nrcpt);
+	put_value(&l, LK_NRCPT, nrcpt);
 	put_decision(&l, r->decision);
-	put_value(&l, "reply", r->reply);
-	put_value(&l, "relay",
+	put_value(&l, LK_REPLY, r->reply);
+	put_value(&l, LK_RELAY,
 	          r->decision && r->decision->action == ACTION_REROUTE ? r->decision->relay : NULL);
 	return l.len;
 }

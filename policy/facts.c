@@ -19,7 +19,8 @@
  *	the TLS version, the cipher classes, the bits, the port, the parsed
  *	client address.
  *
- *	facts_set_word() dispatches on a table of keys. A "-" value means
+ *	facts_set_word() dispatches on a table of keys, named in
+ *	log_keys.def (the one list of the log line's keys). A "-" value means
  *	absent. "client=NAME[ADDR]", as the log line writes it
  *	("printer7.example.com[192.0.2.7]"), is split in place into
  *	client_name and the address; "from=<a@b>" and "rcpt=<a@b>" lose
@@ -38,16 +39,17 @@
 #include <strings.h>
 
 #include "facts.h"
+#include "log_keys.h"
 
 #define BITS_MAX 100000
 #define PORT_MAX 65535
 
 /*
- * The keys of facts_set_word(). A key with a setter parses its value; a key
- * without one just stores the string at the field offset.
+ * The keys of facts_set_word(), by their log_keys.def name. A key with a
+ * setter parses its value; a key without one just stores the string at
+ * the field offset.
  */
 struct word_key {
-	const char *key;
 	int (*set)(struct session_facts *, char *);
 	size_t field;
 };
@@ -212,39 +214,36 @@ set_rcpt(struct session_facts *facts, char *value)
 	return 0;
 }
 
-static const struct word_key word_keys[] = {
-    {"tls", set_tls, 0},
-    {"cipher", set_cipher, 0},
-    {"bits", set_bits, 0},
-    {"client", set_client, 0},
-    {"client_name", STRING_FIELD(client_name)},
-    {"helo", STRING_FIELD(helo)},
-    {"listener", STRING_FIELD(listener)},
-    {"port", set_port, 0},
-    {"auth", STRING_FIELD(auth_user)},
-    {"from", set_from, 0},
-    {"rcpt", set_rcpt, 0},
-    {"cert_subject", STRING_FIELD(cert_subject)},
-    {"cert_issuer", STRING_FIELD(cert_issuer)},
-    {"verify", set_verify, 0},
+static const struct word_key word_keys[LK_ALL] = {
+    [LK_TLS] = {set_tls, 0},
+    [LK_CIPHER] = {set_cipher, 0},
+    [LK_BITS] = {set_bits, 0},
+    [LK_CLIENT] = {set_client, 0},
+    [LK_CLIENT_NAME] = {STRING_FIELD(client_name)},
+    [LK_HELO] = {STRING_FIELD(helo)},
+    [LK_LISTENER] = {STRING_FIELD(listener)},
+    [LK_PORT] = {set_port, 0},
+    [LK_AUTH] = {STRING_FIELD(auth_user)},
+    [LK_FROM] = {set_from, 0},
+    [LK_RCPT] = {set_rcpt, 0},
+    [LK_CERT_SUBJECT] = {STRING_FIELD(cert_subject)},
+    [LK_CERT_ISSUER] = {STRING_FIELD(cert_issuer)},
+    [LK_VERIFY] = {set_verify, 0},
 };
 
 int
 facts_set_word(struct session_facts *facts, const char *key, char *value)
 {
-	size_t i;
+	int k;
 
-	if (key == NULL)
+	if (key == NULL || (k = log_key_find(key, strlen(key))) < 0 ||
+	    (log_key_roles[k] & LOG_KEY_FACT) == 0 ||
+	    (word_keys[k].set == NULL && word_keys[k].field == 0))
 		return -1;
 	if (value != NULL && strcmp(value, "-") == 0)
 		value = NULL;
-	for (i = 0; i < sizeof(word_keys) / sizeof(word_keys[0]); i++) {
-		if (strcmp(word_keys[i].key, key) != 0)
-			continue;
-		if (word_keys[i].set != NULL)
-			return word_keys[i].set(facts, value);
-		*(const char **)((char *)facts + word_keys[i].field) = value;
-		return 0;
-	}
-	return -1;
+	if (word_keys[k].set != NULL)
+		return word_keys[k].set(facts, value);
+	*(const char **)((char *)facts + word_keys[k].field) = value;
+	return 0;
 }

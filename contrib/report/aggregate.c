@@ -133,22 +133,64 @@ day_tally(struct aggregate *agg, long day)
 	return &agg->days[lo];
 }
 
-void
+/* deferred_seen - add (t, sender) to the set; 1 when it was new */
+static int
+deferred_seen(struct aggregate *agg, const struct tally *t, const struct logfield *from)
+{
+	const struct istr *sender = intern(from->s, from->len);
+	size_t mask, i;
+
+	if (2 * (agg->ndeferred + 1) > agg->deferred_cap) {
+		size_t cap = agg->deferred_cap ? 2 * agg->deferred_cap : 1024;
+		struct deferred_pair *old = agg->deferred, *v = xcalloc(cap, sizeof(*v));
+
+		for (size_t k = 0; k < agg->deferred_cap; k++) {
+			if (old[k].client == NULL)
+				continue;
+			i = (old[k].client->hash * 31u + old[k].sender->hash) & (cap - 1);
+			while (v[i].client != NULL)
+				i = (i + 1) & (cap - 1);
+			v[i] = old[k];
+		}
+		free(old);
+		agg->deferred = v;
+		agg->deferred_cap = cap;
+	}
+	mask = agg->deferred_cap - 1;
+	for (i = (t->hash * 31u + sender->hash) & mask; agg->deferred[i].client != NULL;
+	     i = (i + 1) & mask)
+		if (agg->deferred[i].client == t && agg->deferred[i].sender == sender)
+			return 0;
+	agg->deferred[i].client = t;
+	agg->deferred[i].sender = sender;
+	agg->ndeferred++;
+	return 1;
+}
+
+struct tally *
 aggregate_add(struct aggregate *agg, const struct logrec *rec)
 {
 	const struct logfield *skipped = &rec->v[LK_SKIPPED];
+	struct tally *t;
 
 	if (agg->records == 0 || rec->time < agg->first)
 		agg->first = rec->time;
 	if (agg->records == 0 || rec->time > agg->last)
 		agg->last = rec->time;
 	agg->records++;
-	tally_add(client_tally(agg, rec), rec);
+	agg->aborted += rec->aborted;
+	tally_add(t = client_tally(agg, rec), rec);
+	if (!rec->aborted && !rec->report_only && rec->action == ACTION_DEFER &&
+	    deferred_seen(agg, t, &rec->v[LK_FROM])) {
+		t->deferred_messages++;
+		agg->deferred_messages++;
+	}
 	rule_tally_add(rule_tally(agg, &rec->v[LK_RULE]), rec);
-	if (!(skipped->len == 1 && skipped->s[0] == '-'))
+	if (!rec->aborted && !(skipped->len == 1 && skipped->s[0] == '-'))
 		rule_tally_skipped(rule_tally(agg, skipped), rec);
 	day_tally_add(day_tally(agg, logtime_day(rec->time)), rec);
 	countvec_add(&agg->hosts, rec->host.s, rec->host.len, 1);
+	return t;
 }
 
 struct tally **
@@ -179,5 +221,6 @@ aggregate_free(struct aggregate *agg)
 	free(agg->rules);
 	free(agg->days);
 	countvec_free(&agg->hosts);
+	free(agg->deferred);
 	memset(agg, 0, sizeof(*agg));
 }

@@ -54,7 +54,9 @@ filter_match(const struct filter *f, const struct logrec *rec)
 		return 0;
 	if (f->has_until && rec->time > f->until)
 		return 0;
-	if (f->legacy_only && !tls_is_legacy(rec->tls))
+	if ((f->legacy_only || f->plaintext_only) &&
+	    !((f->legacy_only && tls_is_legacy(rec->tls)) ||
+	      (f->plaintext_only && tls_is_plaintext(rec->tls))))
 		return 0;
 	return in_list(f->listeners, f->nlisteners, &rec->v[LK_LISTENER]) &&
 	       in_list(f->hosts, f->nhosts, &rec->host);
@@ -81,8 +83,11 @@ filter_describe(const struct filter *f, struct strbuf *out)
 	if (f->has_until)
 		strbuf_printf(out, "%suntil %s", out->len ? ", " : "",
 		              logtime_format(f->until, buf));
-	if (f->legacy_only)
-		strbuf_printf(out, "%slegacy TLS only", out->len ? ", " : "");
+	if (f->legacy_only || f->plaintext_only)
+		strbuf_printf(out, "%s%s only", out->len ? ", " : "",
+		              !f->plaintext_only ? "TLS below 1.2"
+		              : !f->legacy_only  ? "plaintext"
+		                                 : "TLS below 1.2 and plaintext");
 	describe_list(out, "listener", f->listeners, f->nlisteners);
 	describe_list(out, "host", f->hosts, f->nhosts);
 }

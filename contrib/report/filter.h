@@ -11,7 +11,8 @@
  *
  * DESCRIPTION
  *	A record passes when its time is within [since, until], when it
- *	is below TLS 1.2 or without TLS if legacy_only is set, and when its
+ *	is TLS below 1.2 if legacy_only is set, without TLS if
+ *	plaintext_only is set (either, if both are), and when its
  *	listener and syslog host are among those given (if any were given;
  *	--listener and --host may be repeated). filter_describe() appends
  *	the active filters in words, for report headers.
@@ -28,7 +29,8 @@ struct filter {
 	int has_since, has_until;
 	time_t since;
 	time_t until;
-	int legacy_only;
+	int legacy_only;    /* --legacy-only: TLS below 1.2 */
+	int plaintext_only; /* --plaintext-only: without TLS; both: either */
 	const char **listeners;
 	size_t nlisteners;
 	const char **hosts;

@@ -31,9 +31,8 @@ static const char *const action_colors[ACTION_COUNT] = {
     [ACTION_REJECT] = "#dc2626", [ACTION_REROUTE] = "#8b5cf6", [ACTION_HOLD] = "#64748b",
 };
 
-/* The versions a legacy bar is made of, worst first. */
+/* The versions a legacy bar is made of (TLS below 1.2; plaintext is apart), worst first. */
 static const enum tls_version legacy_versions[] = {
-    TLS_VERSION_NONE,
     TLS_VERSION_SSLV3,
     TLS_VERSION_1_0,
     TLS_VERSION_1_1,

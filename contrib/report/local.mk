@@ -8,10 +8,14 @@ contrib_report_libreport_a_SOURCES = \
 	contrib/report/logtime.c contrib/report/logtime.h \
 	contrib/report/logline.c contrib/report/logline.h \
 	contrib/report/linereader.c contrib/report/linereader.h \
+	contrib/report/scan.c contrib/report/scan.h \
 	contrib/report/tally.c contrib/report/tally.h \
 	contrib/report/aggregate.c contrib/report/aggregate.h \
 	contrib/report/filter.c contrib/report/filter.h \
 	contrib/report/replay.c contrib/report/replay.h \
+	contrib/report/notices.c contrib/report/notices.h \
+	contrib/report/notice_mail.c contrib/report/notice_mail.h \
+	contrib/report/notice_template.c contrib/report/notice_template.h \
 	contrib/report/table.c contrib/report/table.h \
 	contrib/report/view.c contrib/report/view.h \
 	contrib/report/view_clients.c \
@@ -57,7 +61,26 @@ tests_unit_test_report_replay_CPPFLAGS = $(REPORT_TEST_CPPFLAGS)
 tests_unit_test_report_replay_CFLAGS = $(REPORT_TEST_CFLAGS)
 tests_unit_test_report_replay_LDADD = $(REPORT_TEST_LIBS)
 
-EXTRA_DIST += contrib/report/tlspolicy-report.1 \
+EXTRA_DIST += contrib/report/tlspolicy-report.1 policy/log_keys.def policy/log_keys.h \
 	tests/bench/report-bench.sh \
 	tests/e2e/report/html-screenshot.sh tests/e2e/report/test_html.sh \
-	tests/e2e/postfix/test_report.sh
+	tests/e2e/postfix/test_report.sh tests/e2e/postfix/test_notices.sh
+
+# The daemon's log writer against the report's reader (round trip).
+check_PROGRAMS += tests/unit/test_report_roundtrip
+TESTS += tests/unit/test_report_roundtrip
+tests_unit_test_report_roundtrip_SOURCES = tests/unit/test_report_roundtrip.c
+tests_unit_test_report_roundtrip_CPPFLAGS = $(REPORT_TEST_CPPFLAGS) -I$(top_srcdir)/milter
+tests_unit_test_report_roundtrip_CFLAGS = $(REPORT_TEST_CFLAGS)
+tests_unit_test_report_roundtrip_LDADD = milter/libmiltercore.a $(REPORT_TEST_LIBS)
+
+# Notices: rollout dates cross-checked against the daemon binary (-t ... date=).
+check_PROGRAMS += tests/unit/test_report_notices
+TESTS += tests/unit/test_report_notices
+tests_unit_test_report_notices_SOURCES = tests/unit/test_report_notices.c
+tests_unit_test_report_notices_CPPFLAGS = $(REPORT_TEST_CPPFLAGS) \
+	-DMILTER_TLSPOLICY_BIN='"$(abs_top_builddir)/milter/milter-tlspolicy$(EXEEXT)"'
+tests_unit_test_report_notices_CFLAGS = $(REPORT_TEST_CFLAGS)
+tests_unit_test_report_notices_LDADD = $(REPORT_TEST_LIBS)
+tests_unit_test_report_notices_DEPENDENCIES = milter/milter-tlspolicy$(EXEEXT) \
+	contrib/report/libreport.a policy/libpolicy.a tests/unit/libfixture.a

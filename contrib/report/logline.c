@@ -15,23 +15,9 @@
 #define IDENT     "milter-tlspolicy"
 #define IDENT_LEN (sizeof(IDENT) - 1)
 
-const char *const logline_key_names[LK_COUNT] = {
-    [LK_CLIENT] = "client",   [LK_HELO] = "helo",       [LK_LISTENER] = "listener",
-    [LK_PORT] = "port",       [LK_AUTH] = "auth",       [LK_TLS] = "tls",
-    [LK_CIPHER] = "cipher",   [LK_BITS] = "bits",       [LK_VERIFY] = "verify",
-    [LK_FROM] = "from",       [LK_NRCPT] = "nrcpt",     [LK_RULE] = "rule",
-    [LK_ACTION] = "action",   [LK_MODE] = "mode",       [LK_SELECTED] = "selected",
-    [LK_PERCENT] = "percent", [LK_SKIPPED] = "skipped", [LK_REPLY] = "reply",
-    [LK_RELAY] = "relay",
-};
-
-static const unsigned char key_lengths[LK_COUNT] = {
-    6, 4, 8, 4, 4, 3, 6, 4, 6, 4, 5, 4, 6, 4, 8, 7, 7, 5, 5,
-};
-
 /* Keys without which a line cannot be counted, and what to say then. */
 static const struct {
-	enum logline_key key;
+	enum log_key key;
 	const char *why;
 } required_keys[] = {
     {LK_CLIENT, "missing client="},     {LK_HELO, "missing helo="},
@@ -43,10 +29,9 @@ static const struct {
 int
 logline_key_index(const char *key, size_t len)
 {
-	for (int i = 0; i < LK_COUNT; i++)
-		if (key_lengths[i] == len && memcmp(logline_key_names[i], key, len) == 0)
-			return i;
-	return -1;
+	int k = log_key_find(key, len);
+
+	return k < LK_COUNT ? k : -1;
 }
 
 int
@@ -117,25 +102,61 @@ syslog_header(char *p, char *end, struct logrec *rec)
 /*
  * queue_id - "QUEUEID: key=...": returns the start of the first key, or
  * NULL for the daemon's other messages (start-up, warnings), whose first
- * word after the colon is not a key=value.
+ * word after the colon is not a key=value. The queue id is the first word
+ * without its last ':' (the daemon writes it without spaces; it may hold
+ * a ':' itself).
  */
 static char *
 queue_id(char *p, char *end, struct logrec *rec)
 {
 	char *q = p, *k;
 
-	while (q < end && *q != ':' && *q != ' ')
+	while (q < end && *q != ' ')
 		q++;
-	if (q == p || end - q < 4 || q[0] != ':' || q[1] != ' ')
+	if (q - p < 2 || end - q < 3 || q[-1] != ':')
 		return NULL;
-	for (k = q + 2; k < end && *k != '=' && *k != ' '; k++)
+	for (k = q + 1; k < end && *k != '=' && *k != ' '; k++)
 		;
-	if (k == q + 2 || k >= end || *k != '=')
+	if (k == q + 1 || k >= end || *k != '=')
 		return NULL;
 	rec->queue_id.s = p;
-	rec->queue_id.len = (size_t)(q - p);
-	*q = '\0';
-	return q + 2;
+	rec->queue_id.len = (size_t)(q - 1 - p);
+	q[-1] = '\0';
+	return q + 1;
+}
+
+/*
+ * The daemon's own messages (msg.h: a level label or one of its info
+ * messages) and libmilter's (they start with the filter name or a libmilter
+ * function name). Any other line of ours that is not a transaction line is
+ * malformed.
+ */
+static const char *const known_prefixes[] = {
+    /* msg.h's level labels */
+    "warning: ", "error: ", "fatal: ", "panic: ", "debug: ", "info: ",
+    /* its info messages */
+    "started: ", "stopped", "log file ", "descriptors available again", "metrics: ",
+    /* libmilter's */
+    "milter-tlspolicy: ", "smfi_", "mi_",
+};
+static const char *const known_infixes[] = {
+    ": stopping",
+    ": policy reloaded: ",
+};
+
+static int
+known_message(const char *p, const char *end)
+{
+	size_t len = (size_t)(end - p);
+
+	for (size_t i = 0; i < sizeof(known_prefixes) / sizeof(known_prefixes[0]); i++)
+		if (len >= strlen(known_prefixes[i]) &&
+		    memcmp(p, known_prefixes[i], strlen(known_prefixes[i])) == 0)
+			return 1;
+	for (size_t i = 0; i < sizeof(known_infixes) / sizeof(known_infixes[0]); i++)
+		if (memmem(p, len, known_infixes[i], strlen(known_infixes[i])) != NULL)
+			return 1;
+	return 0;
 }
 
 /*
@@ -177,8 +198,8 @@ key_values(char *p, char *end, struct logrec *rec, unsigned *seen)
 			p++;
 		if (p >= end || *p != '=')
 			return "word without '='";
-		if (expect < LK_COUNT && key_lengths[expect] == (size_t)(p - key) &&
-		    memcmp(logline_key_names[expect], key, (size_t)(p - key)) == 0)
+		if (expect < LK_COUNT && log_key_lengths[expect] == (size_t)(p - key) &&
+		    memcmp(log_key_names[expect], key, (size_t)(p - key)) == 0)
 			k = expect;
 		else
 			k = logline_key_index(key, (size_t)(p - key));
@@ -226,7 +247,8 @@ split_client(struct logrec *rec)
 		rec->client_name = rec->client_addr = rec->v[LK_CLIENT];
 		return 0;
 	}
-	if (len < 3 || s[len - 1] != ']' || (open = memrchr(s, '[', len)) == NULL)
+	/* The writer keeps '[' out of the name: the first '[' opens the address. */
+	if (len < 3 || s[len - 1] != ']' || (open = memchr(s, '[', len)) == NULL)
 		return -1;
 	*open = '\0';
 	s[len - 1] = '\0';
@@ -255,7 +277,10 @@ decode_values(struct logrec *rec, unsigned seen)
 	else if ((rec->tls = tls_version_parse(tls->s)) == TLS_VERSION_UNKNOWN &&
 	         !field_is(tls, "unknown"))
 		return "unknown tls= version";
-	if ((a = action_index(rec->v[LK_ACTION].s, rec->v[LK_ACTION].len)) < 0)
+	rec->aborted = field_is(&rec->v[LK_ACTION], "abort");
+	if (rec->aborted) /* no decision carried out; every view checks aborted first */
+		a = ACTION_ACCEPT;
+	else if ((a = action_index(rec->v[LK_ACTION].s, rec->v[LK_ACTION].len)) < 0)
 		return "unknown action=";
 	rec->action = (enum policy_action)a;
 	rec->report_only = field_is(&rec->v[LK_MODE], "report-only");
@@ -266,19 +291,28 @@ enum logline_kind
 logline_parse(char *line, size_t len, struct logtime_ref *ref, struct logrec *rec, const char **why)
 {
 	static const struct logfield dash = {"-", 1};
-	char *end = line + len, *p;
+	char *end = line + len, *p, *msg;
 	unsigned seen = 0;
 
 	if ((p = (char *)logtime_parse(line, end, ref, &rec->time)) == NULL) {
 		*why = "bad time stamp";
 		return contains_ident(line, len) ? LOGLINE_MALFORMED : LOGLINE_OTHER;
 	}
-	if ((p = syslog_header(p, end, rec)) == NULL || (p = queue_id(p, end, rec)) == NULL)
+	if ((msg = syslog_header(p, end, rec)) == NULL)
 		return LOGLINE_OTHER;
+	if ((p = queue_id(msg, end, rec)) == NULL) {
+		*why = "neither a transaction line nor a known message of the daemon";
+		return known_message(msg, end) ? LOGLINE_DAEMON : LOGLINE_MALFORMED;
+	}
 	for (int i = 0; i < LK_COUNT; i++)
 		rec->v[i] = dash;
+	rec->aborted = 0;
 	if ((*why = key_values(p, end, rec, &seen)) != NULL)
 		return LOGLINE_MALFORMED;
+	if ((seen & (1u << LK_RULE)) == 0 || (seen & (1u << LK_ACTION)) == 0) {
+		*why = (seen & (1u << LK_RULE)) == 0 ? "missing rule=" : "missing action=";
+		return LOGLINE_MALFORMED;
+	}
 	if (field_is(&rec->v[LK_RULE], "-") && field_is(&rec->v[LK_ACTION], "-"))
 		return LOGLINE_FAILURE;
 	if ((*why = decode_values(rec, seen)) != NULL)

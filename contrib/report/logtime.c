@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -265,12 +266,57 @@ logtime_parse(const char *s, const char *end, struct logtime_ref *ref, time_t *w
 	return p;
 }
 
+/* relative_arg - today, yesterday, now, Nd, Nh, Nw (before now); 1 if it was one */
+static int
+relative_arg(const char *text, int until, time_t now, time_t *when)
+{
+	static const struct {
+		const char *word;
+		int days_back; /* -1: now itself */
+	} words[] = {{"today", 0}, {"yesterday", 1}, {"now", -1}};
+	static const struct {
+		char unit;
+		long seconds;
+	} units[] = {{'h', 3600}, {'d', DAY_SECONDS}, {'w', 7 * DAY_SECONDS}};
+	long today = logtime_day(now);
+	char *end;
+	unsigned long n;
+
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		if (strcmp(text, words[i].word) != 0)
+			continue;
+		if (words[i].days_back < 0)
+			*when = now;
+		else
+			*when = (time_t)((today - words[i].days_back) * DAY_SECONDS +
+			                 (until ? DAY_SECONDS - 1 : 0));
+		return 1;
+	}
+	if (text[0] < '0' || text[0] > '9')
+		return 0;
+	n = strtoul(text, &end, 10);
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (end[0] == units[i].unit && end[1] == '\0' && n <= 100000UL) {
+			*when = now - (time_t)(n * (unsigned long)units[i].seconds);
+			return 1;
+		}
+	return 0;
+}
+
 int
 logtime_parse_arg(const char *text, int until, time_t *when)
+{
+	return logtime_parse_arg_at(text, until, time(NULL), when);
+}
+
+int
+logtime_parse_arg_at(const char *text, int until, time_t now, time_t *when)
 {
 	const char *s = text, *end = text + strlen(text);
 	long day, secs, offset = 0;
 
+	if (relative_arg(text, until, now, when))
+		return 0;
 	if ((s = iso_date(s, end, &day)) == NULL)
 		return -1;
 	if (s == end) {

@@ -6,6 +6,9 @@
  *	const char *logtime_parse(const char *s, const char *end,
  *	    struct logtime_ref *ref, time_t *when);
  *	int logtime_parse_arg(const char *text, int until, time_t *when);
+ *	int logtime_parse_arg_at(const char *text, int until, time_t now,
+ *	    time_t *when);
+int logtime_parse_arg_at(const char *text, int until, time_t now, time_t *when);
  *	char *logtime_format(time_t when, char buf[LOGTIME_BUFSIZE]);
  *	char *logtime_format_day(long day, char buf[LOGTIME_BUFSIZE]);
  *	long logtime_day(time_t when);
@@ -30,7 +33,11 @@
  *	logtime_parse_arg() reads a --since/--until argument: YYYY-MM-DD (a
  *	UTC day: its first second, or with until set its last), or a full
  *	timestamp as above, "T" or a blank between date and time, seconds
- *	optional, UTC when no zone is given. It returns 0 or -1.
+ *	optional, UTC when no zone is given; or a date relative to now:
+ *	"today" and "yesterday" (that UTC day: its first second, or with
+ *	until set its last), "now", and "Nh", "Nd", "Nw" (N hours, days or
+ *	weeks before now, N at most 100000). It returns 0 or -1.
+ *	logtime_parse_arg_at() does the same with a given now (tests).
  *
  *	logtime_format() writes "2026-11-25T09:15:02Z" (UTC);
  *	logtime_format_day() writes "2026-11-25" for a day number from
@@ -55,6 +62,7 @@ struct logtime_ref {
 void logtime_ref_init(struct logtime_ref *ref, time_t now);
 const char *logtime_parse(const char *s, const char *end, struct logtime_ref *ref, time_t *when);
 int logtime_parse_arg(const char *text, int until, time_t *when);
+int logtime_parse_arg_at(const char *text, int until, time_t now, time_t *when);
 char *logtime_format(time_t when, char *buf);
 char *logtime_format_day(long day, char *buf);
 long logtime_day(time_t when);

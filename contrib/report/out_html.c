@@ -1,11 +1,13 @@
 /*
  * out_html.c -- the HTML format: one self-contained page (see output.h)
  *
- * Inline CSS, inline SVG charts (html_chart.c), no script, no external
+ * Inline CSS, inline SVG charts (html_chart.c), one small inline script
+ * (click a column heading to sort the table by it), no external
  * resource: the file can be mailed or opened offline. The page shows the
  * summary figures, three charts (TLS version share per day, top legacy
  * clients, actions per rule) and the table of every view, the chosen
- * view first.
+ * view first; the clients table has a per-client trend (a sparkline of
+ * transactions per UTC day over the report's days, TLS below 1.2 in red).
  */
 #include "config.h"
 
@@ -71,7 +73,31 @@ static const char css[] =
     ".c-bad{background:#fee2e2;color:#991b1b}.c-meh{background:#fef3c7;color:#92400e}"
     ".c-good{background:#dcfce7;color:#166534}\n"
     "p.empty{color:var(--muted);font-style:italic}\n"
-    "footer{color:var(--muted);font-size:12px;padding:0 32px 24px}\n";
+    "footer{color:var(--muted);font-size:12px;padding:0 32px 24px}\n"
+    "th{cursor:pointer}th[data-dir=a]::after{content:' \\25B2'}"
+    "th[data-dir=d]::after{content:' \\25BC'}\n"
+    "svg.spark{display:block}\n";
+
+/* Click a heading: sort by that column (numbers as numbers, data-v when given). */
+static const char sort_script[] =
+    "<script>\n"
+    "document.querySelectorAll('table.sortable').forEach(function(t){\n"
+    "t.querySelectorAll('th').forEach(function(th,i){th.addEventListener('click',function(){\n"
+    "var b=t.tBodies[0],rows=Array.prototype.slice.call(b.rows),"
+    "num=th.classList.contains('num'),d=th.dataset.dir==='d'?1:-1;\n"
+    "t.querySelectorAll('th').forEach(function(h){delete h.dataset.dir;});"
+    "th.dataset.dir=d>0?'a':'d';\n"
+    "function v(r){var c=r.cells[i],s=c.dataset.v!==undefined?c.dataset.v:c.textContent;"
+    "return num?parseFloat(s)||0:s;}\n"
+    "rows.sort(function(x,y){var a=v(x),c=v(y);return (a<c?-1:a>c?1:0)*d;});\n"
+    "rows.forEach(function(r){b.appendChild(r);});});});});\n"
+    "</script>\n";
+
+/* The report's days, for the sparklines. */
+static long spark_first, spark_days;
+#define SPARK_MAX_DAYS 92
+#define SPARK_W        120
+#define SPARK_H        22
 
 /* Cipher classes as the tables colour them. */
 static const struct {
@@ -89,8 +115,10 @@ struct totals {
 	unsigned long by_tls[TLS_VERSION_COUNT];
 	unsigned long by_action[ACTION_COUNT];
 	unsigned long legacy;
+	unsigned long plaintext;
 	size_t clients;
 	size_t legacy_clients;
+	size_t plaintext_clients;
 };
 
 static void
@@ -111,10 +139,13 @@ compute_totals(const struct report_info *info, const struct table *clients, stru
 		for (int a = 0; a < ACTION_COUNT; a++)
 			tt->by_action[a] += agg->days[i].by_action[a];
 		tt->legacy += agg->days[i].legacy;
+		tt->plaintext += agg->days[i].plaintext;
 	}
 	tt->clients = clients->nrows;
 	for (size_t i = 0; i < clients->nrows; i++)
 		tt->legacy_clients += ((const struct tally *)clients->rows[i])->legacy > 0;
+	for (size_t i = 0; i < clients->nrows; i++)
+		tt->plaintext_clients += ((const struct tally *)clients->rows[i])->plaintext > 0;
 }
 
 static void
@@ -175,25 +206,39 @@ pct(unsigned long part, unsigned long whole)
 static void
 cards(struct strbuf *sb, const struct report_info *info, const struct totals *tt)
 {
-	unsigned long n = info->agg->records;
+	unsigned long n = info->agg->records - info->agg->aborted;
 	char sub[128];
 
 	strbuf_puts(sb, "<div class=\"cards\">\n");
-	snprintf(sub, sizeof(sub), "from %zu clients", tt->clients);
-	card(sb, "", "Messages", n, sub);
-	snprintf(sub, sizeof(sub), "%.1f%% of messages", pct(tt->legacy, n));
-	card(sb, tt->legacy ? "bad" : "good", "Below TLS 1.2", tt->legacy, sub);
-	snprintf(sub, sizeof(sub), "of %zu clients", tt->clients);
+	snprintf(sub, sizeof(sub), "from %zu clients (each retry counts)", tt->clients);
+	card(sb, "", "Transactions", n, sub);
+	snprintf(sub, sizeof(sub),
+	         "%.1f%% of transactions &middot; TLS 1.0: %lu &middot; TLS 1.1: %lu",
+	         pct(tt->legacy, n), tt->by_tls[TLS_VERSION_1_0], tt->by_tls[TLS_VERSION_1_1]);
+	card(sb, tt->legacy ? "bad" : "good", "TLS below 1.2", tt->legacy, sub);
+	snprintf(sub, sizeof(sub), "%.1f%% of transactions &middot; %zu clients",
+	         pct(tt->plaintext, n), tt->plaintext_clients);
+	card(sb, tt->plaintext ? "warn" : "good", "Without TLS", tt->plaintext, sub);
+	snprintf(sub, sizeof(sub), "TLS below 1.2, of %zu clients", tt->clients);
 	card(sb, tt->legacy_clients ? "warn" : "good", "Legacy clients", tt->legacy_clients, sub);
-	snprintf(sub, sizeof(sub), "TLS 1.0: %lu &middot; TLS 1.1: %lu",
-	         tt->by_tls[TLS_VERSION_1_0], tt->by_tls[TLS_VERSION_1_1]);
-	card(sb, tt->by_tls[TLS_VERSION_NONE] ? "warn" : "", "Without TLS",
-	     tt->by_tls[TLS_VERSION_NONE], sub);
-	snprintf(sub, sizeof(sub), "rejected: %lu &middot; rerouted: %lu",
-	         tt->by_action[ACTION_REJECT], tt->by_action[ACTION_REROUTE]);
-	card(sb, "", "Deferred", tt->by_action[ACTION_DEFER], sub);
-	if (info->malformed > 0)
-		card(sb, "warn", "Malformed lines", info->malformed, "skipped, see stderr");
+	if (info->agg->aborted > 0)
+		card(sb, "", "Aborted", info->agg->aborted,
+		     "transactions that did not complete, not counted above");
+	snprintf(sub, sizeof(sub),
+	         "distinct (client, sender); %lu deferred transactions with retries &middot; "
+	         "rejected: %lu &middot; rerouted: %lu",
+	         tt->by_action[ACTION_DEFER], tt->by_action[ACTION_REJECT],
+	         tt->by_action[ACTION_REROUTE]);
+	card(sb, "", "Deferred messages", info->agg->deferred_messages, sub);
+	if (info->malformed > 0) {
+		struct strbuf first;
+
+		strbuf_init(&first);
+		strbuf_puts(&first, "skipped; the first: ");
+		esc(&first, info->first_bad ? info->first_bad : "");
+		card(sb, "warn", "Malformed lines", info->malformed, first.s);
+		strbuf_free(&first);
+	}
 	if (info->failures > 0)
 		card(sb, "warn", "Internal failures", info->failures, "tempfailed, not counted");
 	strbuf_puts(sb, "</div>\n");
@@ -206,16 +251,16 @@ charts(struct strbuf *sb, const struct report_info *info, const struct table *cl
 	const struct aggregate *agg = info->agg;
 
 	strbuf_puts(sb, "<section id=\"charts\">\n<h2>TLS version share per day</h2>\n"
-	                "<p class=\"note\">Share of messages per UTC day; red and orange are "
-	                "plaintext and TLS below 1.2.</p>\n");
+	                "<p class=\"note\">Share of transactions per UTC day; red is plaintext, "
+	                "orange TLS below 1.2.</p>\n");
 	if (agg->ndays > 0)
 		chart_daily_share(sb, agg->days, agg->ndays);
 	else
 		strbuf_puts(sb, "<p class=\"empty\">No messages in this period.</p>\n");
-	strbuf_puts(sb,
-	            "</section>\n<div class=\"grid2\">\n<section>\n<h2>Top legacy clients</h2>\n"
-	            "<p class=\"note\">Messages below TLS 1.2 or without TLS, per client "
-	            "address, user and listener: the devices to fix first.</p>\n");
+	strbuf_puts(
+	    sb, "</section>\n<div class=\"grid2\">\n<section>\n<h2>Top legacy clients</h2>\n"
+	        "<p class=\"note\">Transactions with TLS below 1.2 (plaintext apart), per client "
+	        "address, user and listener: the devices to fix first.</p>\n");
 	chart_top_legacy(sb, (const void *const *)clients->rows, clients->nrows, CHART_BARS);
 	strbuf_puts(sb, "</section>\n<section>\n<h2>Actions per rule</h2>\n"
 	                "<p class=\"note\">Decisions per deciding rule, by the action the policy "
@@ -257,6 +302,56 @@ countvec_html(struct strbuf *sb, const struct countvec *cv, int keys_only)
 		strbuf_printf(sb, ", <span class=\"muted\">+%u more</span>", cv->len - 8);
 }
 
+static unsigned long
+dayvec_total(const struct dayvec *dv)
+{
+	unsigned long n = 0;
+
+	for (unsigned i = 0; i < dv->len; i++)
+		n += dv->v[i].n;
+	return n;
+}
+
+/*
+ * sparkline - transactions per day over the report's days (the last
+ * SPARK_MAX_DAYS), one bar a day: grey all, red the TLS below 1.2 part.
+ */
+static void
+sparkline(struct strbuf *sb, const struct dayvec *dv)
+{
+	unsigned long max = 1, total = 0;
+	double w;
+
+	for (unsigned i = 0; i < dv->len; i++) {
+		if (dv->v[i].day >= spark_first && dv->v[i].n > max)
+			max = dv->v[i].n;
+		total += dv->v[i].n;
+	}
+	w = (double)SPARK_W / (double)(spark_days > 0 ? spark_days : 1);
+	strbuf_printf(sb,
+	              "<svg class=\"spark\" width=\"%d\" height=\"%d\" viewBox=\"0 0 %d %d\" "
+	              "role=\"img\" aria-label=\"%lu transactions over %ld days\">",
+	              SPARK_W, SPARK_H, SPARK_W, SPARK_H, total, spark_days);
+	for (unsigned i = 0; i < dv->len; i++) {
+		long d = dv->v[i].day - spark_first;
+		double h = (double)SPARK_H * (double)dv->v[i].n / (double)max;
+		double hl = (double)SPARK_H * (double)dv->v[i].legacy / (double)max;
+
+		if (d < 0 || d >= spark_days)
+			continue;
+		strbuf_printf(sb,
+		              "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+		              "fill=\"#94a3b8\"/>",
+		              (double)d * w, SPARK_H - h, w > 1.5 ? w - 0.5 : w, h);
+		if (hl > 0)
+			strbuf_printf(sb,
+			              "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+			              "fill=\"#dc2626\"/>",
+			              (double)d * w, SPARK_H - hl, w > 1.5 ? w - 0.5 : w, hl);
+	}
+	strbuf_puts(sb, "</svg>");
+}
+
 static const char *
 td_class(const struct column *col, const void *row)
 {
@@ -273,13 +368,18 @@ html_cell(struct strbuf *sb, const struct column *col, const void *row, struct s
 	static const struct cell_style style = {"", " ", ":"};
 	const void *p = cell_ptr(col, row);
 
-	strbuf_printf(sb, "<td class=\"%s\">", td_class(col, row));
+	if (col->kind == COL_DAYS) /* sorted by the total */
+		strbuf_printf(sb, "<td data-v=\"%lu\">", dayvec_total(p));
+	else
+		strbuf_printf(sb, "<td class=\"%s\">", td_class(col, row));
 	if (col->kind == COL_ACTIONS) {
 		badges_actions(sb, p);
 	} else if (col->kind == COL_CLASSES) {
 		badges_classes(sb, *(const unsigned *)p);
 	} else if (col->kind == COL_MAP || col->kind == COL_KEYS) {
 		countvec_html(sb, p, col->kind == COL_KEYS);
+	} else if (col->kind == COL_DAYS) {
+		sparkline(sb, p);
 	} else if (col->kind == COL_PCT) {
 		strbuf_printf(sb, "%.1f%%", *(const double *)p);
 	} else {
@@ -319,11 +419,14 @@ html_table(struct strbuf *sb, const struct table *t, const char *id, const struc
 		strbuf_free(&tmp);
 		return;
 	}
-	strbuf_printf(sb, "<div class=\"scroll\"><table class=\"view-%s\">\n<thead><tr>", t->name);
+	strbuf_printf(sb, "<div class=\"scroll\"><table class=\"view-%s sortable\">\n<thead><tr>",
+	              t->name);
 	for (size_t c = 0; c < t->ncols; c++) {
 		if (!html_column(t, &t->cols[c]))
 			continue;
-		strbuf_printf(sb, "<th class=\"%s\">", column_is_numeric(&t->cols[c]) ? "num" : "");
+		strbuf_printf(sb, "<th class=\"%s\">",
+		              column_is_numeric(&t->cols[c]) || t->cols[c].kind == COL_DAYS ? "num"
+		                                                                            : "");
 		esc(sb, t->cols[c].head);
 		strbuf_puts(sb, "</th>");
 	}
@@ -347,6 +450,12 @@ output_html(FILE *fp, const struct table *t, const struct report_info *info)
 	struct strbuf sb;
 
 	strbuf_init(&sb);
+	spark_days = info->agg->ndays > 0
+	                 ? logtime_day(info->agg->last) - logtime_day(info->agg->first) + 1
+	                 : 0;
+	if (spark_days > SPARK_MAX_DAYS)
+		spark_days = SPARK_MAX_DAYS;
+	spark_first = logtime_day(info->agg->last) - spark_days + 1;
 	view_build(view_find("clients"), info->agg, &clients);
 	view_build(view_find("rules"), info->agg, &rules);
 	view_build(view_find("daily"), info->agg, &other);
@@ -368,6 +477,7 @@ output_html(FILE *fp, const struct table *t, const struct report_info *info)
 		view_result_free(&other);
 		fputs(sb.s, fp);
 	}
+	fputs(sort_script, fp);
 	fprintf(fp,
 	        "</main>\n<footer>tlspolicy-report %s &middot; counts are per SMTP "
 	        "transaction as logged by milter-tlspolicy; times in UTC.</footer>\n"

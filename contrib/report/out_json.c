@@ -118,6 +118,16 @@ json_value(struct strbuf *sb, const struct column *col, const void *row)
 	case COL_CLASSES:
 		json_classes(sb, *(const unsigned *)p);
 		break;
+	case COL_DAYS: { /* {"2026-11-25": 3, ...} */
+		const struct dayvec *dv = p;
+
+		strbuf_puts(sb, "{");
+		for (unsigned i = 0; i < dv->len; i++)
+			strbuf_printf(sb, "%s\"%s\":%lu", i ? "," : "",
+			              logtime_format_day(dv->v[i].day, buf), dv->v[i].n);
+		strbuf_puts(sb, "}");
+		break;
+	}
 	}
 }
 

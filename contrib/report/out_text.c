@@ -150,11 +150,13 @@ put_summary(FILE *fp, const struct table *t, const struct report_info *info)
 	const struct aggregate *agg = info->agg;
 	char a[LOGTIME_BUFSIZE], b[LOGTIME_BUFSIZE];
 
-	fprintf(fp, "# %s: %lu messages", t->title, agg->records);
+	fprintf(fp, "# %s: %lu transactions", t->title, agg->records - agg->aborted);
 	if (agg->records > 0)
 		fprintf(fp, ", %s .. %s", logtime_format(agg->first, a),
 		        logtime_format(agg->last, b));
 	fprintf(fp, ", %zu rows%s%s\n", t->nrows, *info->filters ? "; " : "", info->filters);
+	if (agg->aborted > 0) /* a line of its own: the first stays within 100 columns */
+		fprintf(fp, "# and %lu aborted transactions, counted apart\n", agg->aborted);
 }
 
 void

@@ -40,6 +40,7 @@ struct report_info {
 	unsigned long lines;   /* lines read */
 	unsigned long records; /* our transaction lines counted */
 	unsigned long malformed;
+	const char *first_bad;  /* FILE:LINE: why, of the first malformed line */
 	unsigned long failures; /* transactions tempfailed by an internal failure */
 	unsigned long filtered; /* our lines left out by filters */
 	size_t nfiles;

@@ -9,13 +9,9 @@
 #include <string.h>
 
 #include "policy.h"
+#include "logtime.h"
 #include "replay.h"
 #include "xalloc.h"
-
-/* The logged facts a decision reads, by the facts_set_word() key of the same name. */
-static const enum logline_key fact_keys[] = {
-    LK_HELO, LK_LISTENER, LK_PORT, LK_AUTH, LK_TLS, LK_CIPHER, LK_BITS, LK_VERIFY, LK_FROM,
-};
 
 struct replay {
 	struct policy *policy;
@@ -89,14 +85,14 @@ set_fact(struct replay *rp, struct session_facts *facts, const char *word, const
 static void
 read_facts(struct replay *rp, const struct logrec *rec, struct session_facts *facts)
 {
-	size_t i;
-
 	rp->used = 0;
 	facts_init(facts);
-	set_fact(rp, facts, "client_name", &rec->client_name);
-	set_fact(rp, facts, "client", &rec->client_addr);
-	for (i = 0; i < sizeof(fact_keys) / sizeof(fact_keys[0]); i++)
-		set_fact(rp, facts, logline_key_names[fact_keys[i]], &rec->v[fact_keys[i]]);
+	set_fact(rp, facts, log_key_names[LK_CLIENT_NAME], &rec->client_name);
+	set_fact(rp, facts, log_key_names[LK_CLIENT], &rec->client_addr);
+	/* The other logged facts a decision reads: log_keys.def says which. */
+	for (int k = 0; k < LK_COUNT; k++)
+		if (k != LK_CLIENT && (log_key_roles[k] & LOG_KEY_FACT))
+			set_fact(rp, facts, log_key_names[k], &rec->v[k]);
 }
 
 static struct logfield
@@ -136,6 +132,53 @@ replay_record(struct replay *rp, struct logrec *rec)
 	rec->v[LK_SKIPPED] = field(d.skipped_rule);
 	rec->v[LK_REPLY] = field(NULL);
 	rec->v[LK_RELAY] = field(d.enforced && d.action == ACTION_REROUTE ? d.relay : NULL);
+}
+
+int
+replay_date_add(int date, int days)
+{
+	long day =
+	    days_from_civil(date / 10000, (unsigned)(date / 100 % 100), (unsigned)(date % 100));
+	time_t t = (time_t)(day + days) * 86400;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	return (tm.tm_year + 1900) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+}
+
+/* Does the outcome for this session differ? A per-client percentage alone does not. */
+static int
+decision_differs(const struct decision *a, const struct decision *b)
+{
+	int pa = a->has_rollout && a->rollout_select == ROLLOUT_PER_TRANSACTION ? a->percent_bp : 0;
+	int pb = b->has_rollout && b->rollout_select == ROLLOUT_PER_TRANSACTION ? b->percent_bp : 0;
+
+	return a->rule_name != b->rule_name || a->action != b->action ||
+	       a->enforced != b->enforced || pa != pb;
+}
+
+size_t
+replay_outlook(struct replay *rp, const struct logrec *rec, int days, struct outlook_step *steps,
+               size_t max)
+{
+	struct session_facts facts;
+	struct decide_context when;
+	struct decision d;
+	size_t n = 0;
+
+	if (max == 0)
+		return 0;
+	read_facts(rp, rec, &facts);
+	when.random = 0; /* per-transaction: selected wherever the percentage is above 0 */
+	for (int i = 0; i <= days && n < max; i++) {
+		when.today = replay_date_add(rp->as_of, i);
+		policy_decide(rp->policy, &facts, &when, &d);
+		if (n == 0 || decision_differs(&steps[n - 1].d, &d)) {
+			steps[n].date = when.today;
+			steps[n++].d = d;
+		}
+	}
+	return n;
 }
 
 void

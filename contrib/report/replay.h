@@ -6,6 +6,13 @@
  *	void replay_record(struct replay *rp, struct logrec *rec);
  *	void replay_summary(const struct replay *rp, FILE *fp);
  *	void replay_close(struct replay *rp);
+size_t replay_outlook(struct replay *rp, const struct logrec *rec, int days,
+                      struct outlook_step *steps, size_t max);
+int replay_date_add(int date, int days);
+ *
+ *	size_t replay_outlook(struct replay *rp, const struct logrec *rec,
+ *	    int days, struct outlook_step *steps, size_t max);
+ *	int replay_date_add(int date, int days);
  *
  * DESCRIPTION
  *	Before deploying a policy, an admin wants to know what it would do
@@ -27,6 +34,19 @@
  *	have decided otherwise. The reply field is set to "-" (no view reads
  *	it).
  *
+ *	replay_outlook() says what the policy does to the session of rec
+ *	from the replay's as_of day on: steps[0] is the decision on as_of,
+ *	each further step the first day (up to the given number of days
+ *	ahead) on which the decision differs: another rule or action, the
+ *	mode, or a per-transaction rollout's percentage. It returns the number
+ *	of steps (at most max). The decisions come from policy_decide(), the
+ *	daemon's own code, day by day, so a per-client rollout step is the
+ *	exact first day this client is selected (its SipHash draw against the
+ *	percentage in force, as the daemon computes it); a per-transaction
+ *	rollout is taken as selected from its first step with a percentage
+ *	above 0 (the draw is random: the step's percent says how many
+ *	transactions). replay_date_add() adds days to a YYYYMMDD date.
+ *
  *	replay_open() loads the policy; on errors it prints each as
  *	"FILE:LINE:COL: message" on stderr and returns NULL. The record's new
  *	values point into the policy or into rp, valid until the next call.
@@ -40,9 +60,17 @@
 
 struct replay;
 
+struct outlook_step {
+	int date;          /* YYYYMMDD: from this day on */
+	struct decision d; /* what the policy decides then */
+};
+
 struct replay *replay_open(const char *policy_path, int as_of);
 void replay_record(struct replay *rp, struct logrec *rec);
 void replay_summary(const struct replay *rp, FILE *fp);
 void replay_close(struct replay *rp);
+size_t replay_outlook(struct replay *rp, const struct logrec *rec, int days,
+                      struct outlook_step *steps, size_t max);
+int replay_date_add(int date, int days);
 
 #endif

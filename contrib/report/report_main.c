@@ -3,8 +3,10 @@
  *
  * SYNOPSIS
  *	tlspolicy-report [VIEW] [--format text|csv|json|html] [--output FILE]
- *	    [--since DATE] [--until DATE] [--legacy-only] [--listener NAME]
- *	    [--host NAME] [--top N] [--policy FILE [--as-of DATE]] [FILE ...]
+ *	    [--since DATE] [--until DATE] [--legacy-only [--include-plaintext]]
+ *	    [--plaintext-only] [--listener NAME] [--host NAME] [--top N]
+ *	    [--policy FILE [--as-of DATE]] [FILE ...]
+ *	tlspolicy-report notices --from ADDR ... (notices.h)
  *
  * DESCRIPTION
  *	Reads milter-tlspolicy's per-transaction log lines from syslog
@@ -12,8 +14,8 @@
  *	input, counts them per client, user, listener, rule and day, and
  *	prints one view (clients, users, listeners, rules, daily). With
  *	--policy, every transaction is first decided again by that policy
- *	(replay.h), so the views show what it would do. See
- *	tlspolicy-report(1).
+ *	(replay.h), so the views show what it would do. "notices" as the
+ *	first argument runs notices_main() instead. See tlspolicy-report(1).
  *
  * DIAGNOSTICS
  *	Lines of other programs are skipped. Malformed milter-tlspolicy
@@ -37,7 +39,9 @@
 #include "linereader.h"
 #include "logline.h"
 #include "output.h"
+#include "notices.h"
 #include "replay.h"
+#include "scan.h"
 #include "view.h"
 
 #define PROG "tlspolicy-report"
@@ -46,6 +50,8 @@ enum {
 	OPT_SINCE = 256,
 	OPT_UNTIL,
 	OPT_LEGACY,
+	OPT_PLAINTEXT,
+	OPT_INCLUDE_PLAINTEXT,
 	OPT_LISTENER,
 	OPT_HOST,
 	OPT_TOP,
@@ -60,6 +66,8 @@ static const struct option long_options[] = {
     {"since", required_argument, NULL, OPT_SINCE},
     {"until", required_argument, NULL, OPT_UNTIL},
     {"legacy-only", no_argument, NULL, OPT_LEGACY},
+    {"plaintext-only", no_argument, NULL, OPT_PLAINTEXT},
+    {"include-plaintext", no_argument, NULL, OPT_INCLUDE_PLAINTEXT},
     {"listener", required_argument, NULL, OPT_LISTENER},
     {"host", required_argument, NULL, OPT_HOST},
     {"top", required_argument, NULL, OPT_TOP},
@@ -77,28 +85,19 @@ struct options {
 	size_t top;
 	struct filter filter;
 	const char *policy; /* --policy: decide again with this policy */
-	int as_of;          /* --as-of: YYYYMMDD; 0 for today */
-};
-
-/* How the inputs are read, and what reading them found. */
-struct scan {
-	struct replay *replay; /* --policy, else NULL */
-	unsigned long lines;
-	unsigned long malformed;
-	unsigned long failures; /* transactions the daemon tempfailed itself */
-	unsigned long filtered;
-	char first_bad[512]; /* FILE:LINE: why, of the first malformed line */
-	char first_failure[512]; /* FILE:LINE: of the first failure line */
-	int status;
+	int include_plaintext;
+	int as_of; /* --as-of: YYYYMMDD; 0 for today */
 };
 
 static void
 usage(FILE *fp)
 {
 	fprintf(fp, "usage: " PROG " [VIEW] [--format text|csv|json|html] [--output FILE]\n"
-	            "       [--since DATE] [--until DATE] [--legacy-only] [--listener NAME]\n"
+	            "       [--since DATE] [--until DATE] [--legacy-only [--include-plaintext]]\n"
+	            "       [--plaintext-only] [--listener NAME]\n"
 	            "       [--host NAME] [--top N] [--policy FILE [--as-of DATE]] [FILE ...]\n"
 	            "VIEW: clients (default) | users | listeners | rules | daily\n"
+	            "       " PROG " notices --help: notices to the owners of legacy clients\n"
 	            "FILE: syslog or journalctl -o short-iso output, plain or .gz; none or - for "
 	            "stdin\n");
 }
@@ -123,7 +122,10 @@ parse_date(const char *opt, const char *text, int until, struct filter *f)
 	time_t *when = until ? &f->until : &f->since;
 
 	if (logtime_parse_arg(text, until, when) < 0) {
-		fprintf(stderr, PROG ": %s: bad date \"%s\" (YYYY-MM-DD or ISO 8601)\n", opt, text);
+		fprintf(stderr,
+		        PROG ": %s: bad date \"%s\" (YYYY-MM-DD, ISO 8601, today, yesterday, now, "
+		             "Nh, Nd or Nw)\n",
+		        opt, text);
 		return -1;
 	}
 	*(until ? &f->has_until : &f->has_since) = 1;
@@ -152,6 +154,12 @@ parse_option(int c, const char *arg, struct options *o)
 	case OPT_LEGACY:
 		o->filter.legacy_only = 1;
 		return 0;
+	case OPT_PLAINTEXT:
+		o->filter.plaintext_only = 1;
+		return 0;
+	case OPT_INCLUDE_PLAINTEXT: /* with --legacy-only: plaintext too */
+		o->include_plaintext = 1;
+		return 0;
 	case OPT_LISTENER:
 		filter_add_listener(&o->filter, arg);
 		return 0;
@@ -176,61 +184,6 @@ parse_option(int c, const char *arg, struct options *o)
 	default:
 		usage(stderr);
 		return -1;
-	}
-}
-
-/* read_line - count one input line */
-static void
-read_line(struct scan *sc, struct aggregate *agg, const struct filter *f, struct linereader *lr,
-          struct logtime_ref *ref, char *line, size_t len)
-{
-	struct logrec rec;
-	const char *why = NULL;
-
-	sc->lines++;
-	switch (logline_parse(line, len, ref, &rec, &why)) {
-	case LOGLINE_RECORD:
-		if (sc->replay != NULL)
-			replay_record(sc->replay, &rec);
-		if (filter_match(f, &rec))
-			aggregate_add(agg, &rec);
-		else
-			sc->filtered++;
-		break;
-	case LOGLINE_FAILURE:
-		if (sc->failures++ == 0)
-			snprintf(sc->first_failure, sizeof(sc->first_failure), "%s:%lu", lr->name,
-			         lr->lineno);
-		break;
-	case LOGLINE_MALFORMED:
-		if (sc->malformed++ == 0)
-			snprintf(sc->first_bad, sizeof(sc->first_bad), "%s:%lu: %s", lr->name,
-			         lr->lineno, why);
-		break;
-	case LOGLINE_OTHER:
-		break;
-	}
-}
-
-static void
-read_file(struct scan *sc, struct aggregate *agg, const struct filter *f, const char *path)
-{
-	struct linereader lr;
-	struct logtime_ref ref;
-	char *line;
-	size_t len;
-
-	if (linereader_open(&lr, path) < 0) {
-		fprintf(stderr, PROG ": cannot open %s: %s\n", path, strerror(errno));
-		sc->status = 2;
-		return;
-	}
-	logtime_ref_init(&ref, lr.mtime);
-	while ((line = linereader_next(&lr, &len)) != NULL)
-		read_line(sc, agg, f, &lr, &ref, line, len);
-	if (linereader_close(&lr) < 0) {
-		fprintf(stderr, PROG ": cannot read %s: %s\n", lr.name, lr.error);
-		sc->status = 2;
 	}
 }
 
@@ -259,6 +212,7 @@ write_report(const struct options *o, struct aggregate *agg, const struct scan *
 	info.lines = sc->lines;
 	info.records = agg->records;
 	info.malformed = sc->malformed;
+	info.first_bad = sc->first_bad;
 	info.failures = sc->failures;
 	info.filtered = sc->filtered;
 	info.nfiles = nfiles;
@@ -318,6 +272,8 @@ parse_args(int argc, char **argv, struct options *o)
 		fprintf(stderr, PROG ": --since is after --until\n");
 		return -1;
 	}
+	if (o->include_plaintext && o->filter.legacy_only)
+		o->filter.plaintext_only = 1;
 	if (o->as_of != 0 && o->policy == NULL) {
 		fprintf(stderr, PROG ": --as-of needs --policy\n");
 		return -1;
@@ -333,9 +289,11 @@ main(int argc, char **argv)
 	struct scan sc;
 	int first, status;
 
+	if (argc > 1 && strcmp(argv[1], "notices") == 0)
+		return notices_main(argc - 1, argv + 1);
 	if ((first = parse_args(argc, argv, &o)) < 0)
 		return 1;
-	memset(&sc, 0, sizeof(sc));
+	scan_init(&sc);
 	if (o.policy != NULL) {
 		if (o.as_of == 0)
 			o.as_of = civil_date_today();
@@ -347,18 +305,10 @@ main(int argc, char **argv)
 	}
 	aggregate_init(&agg);
 	if (first == argc)
-		read_file(&sc, &agg, &o.filter, "-");
+		scan_file(&sc, &agg, &o.filter, "-");
 	for (int i = first; i < argc; i++)
-		read_file(&sc, &agg, &o.filter, argv[i]);
-	if (sc.malformed > 0)
-		fprintf(stderr,
-		        PROG ": %lu malformed milter-tlspolicy line%s skipped (first: %s)\n",
-		        sc.malformed, sc.malformed == 1 ? "" : "s", sc.first_bad);
-	if (sc.failures > 0)
-		fprintf(stderr,
-		        PROG ": %lu transaction%s tempfailed by the daemon after an internal failure, "
-		        "not counted (first: %s; the daemon's log says why)\n",
-		        sc.failures, sc.failures == 1 ? "" : "s", sc.first_failure);
+		scan_file(&sc, &agg, &o.filter, argv[i]);
+	scan_summary(&sc, stderr);
 	if (sc.replay != NULL)
 		replay_summary(sc.replay, stderr);
 	status = write_report(&o, &agg, &sc, first == argc ? 1 : (size_t)(argc - first));

@@ -208,6 +208,15 @@ cell_format(const struct column *col, const void *row, const struct cell_style *
 	case COL_CLASSES:
 		format_classes(*(const unsigned *)p, out);
 		break;
+	case COL_DAYS: {
+		const struct dayvec *dv = p;
+
+		for (unsigned i = 0; i < dv->len; i++)
+			strbuf_printf(out, "%s%s%s%lu", i ? style->pair_sep : "",
+			              logtime_format_day(dv->v[i].day, buf), style->kv_sep,
+			              dv->v[i].n);
+		break;
+	}
 	}
 }
 
@@ -227,6 +236,8 @@ cell_is_zero(const struct column *col, const void *row)
 		return ((const struct countvec *)p)->len == 0;
 	case COL_CLASSES:
 		return *(const unsigned *)p == 0;
+	case COL_DAYS:
+		return ((const struct dayvec *)p)->len == 0;
 	case COL_ISTR: {
 		const struct istr *is = *(const struct istr *const *)p;
 

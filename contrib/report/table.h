@@ -46,7 +46,8 @@ enum col_kind {
 	COL_NKEYS,   /* struct countvec: how many keys */
 	COL_TLS,     /* unsigned long[TLS_VERSION_COUNT]: version -> count */
 	COL_ACTIONS, /* unsigned long[ACTION_COUNT]: action -> count */
-	COL_CLASSES  /* unsigned, CIPHER_CLASS_* mask: class names */
+	COL_CLASSES, /* unsigned, CIPHER_CLASS_* mask: class names */
+	COL_DAYS     /* struct dayvec: transactions per day (HTML: a sparkline) */
 };
 
 /* Where a column appears. */

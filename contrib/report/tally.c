@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "cipher_class.h"
+#include "logtime.h"
 #include "tally.h"
 #include "xalloc.h"
 
@@ -122,28 +123,86 @@ note_names(struct tally *t, const struct logrec *rec)
 	if (e == NULL)
 		e = countvec_append(&t->helos, intern(helo->s, helo->len));
 	e->n++;
-	if (t->messages > 1 && rec->time < t->last)
+	if (t->messages + t->aborted > 1 && rec->time < t->last)
 		return;
 	t->helo = e->key;
 	if (t->name == NULL || !istr_eq(t->name, rec->client_name.s, rec->client_name.len))
 		t->name = intern(rec->client_name.s, rec->client_name.len);
 }
 
+/* sender_domain - "<a@b.example>" -> "b.example"; "<>" stays; NULL for "-" */
+static const char *
+sender_domain(const struct logfield *from, size_t *len)
+{
+	const char *at;
+
+	if (is_dash(from) || from->len < 2)
+		return NULL;
+	if (from->len == 2) {
+		*len = 2;
+		return from->s; /* "<>" */
+	}
+	if ((at = memrchr(from->s, '@', from->len)) == NULL)
+		return NULL;
+	*len = (size_t)(from->s + from->len - at - 1) - (from->s[from->len - 1] == '>');
+	return at + 1;
+}
+
+/* add_day - one transaction into the per-day counts (logs mostly come in order) */
+static void
+add_day(struct dayvec *dv, long day, int legacy)
+{
+	unsigned i = dv->len;
+
+	while (i > 0 && dv->v[i - 1].day > day)
+		i--;
+	if (i == 0 || dv->v[i - 1].day != day) {
+		if (dv->len == dv->cap) {
+			dv->cap = dv->cap ? dv->cap * 2 : 4;
+			dv->v = xrealloc(dv->v, dv->cap * sizeof(*dv->v));
+		}
+		memmove(&dv->v[i + 1], &dv->v[i], (dv->len - i) * sizeof(*dv->v));
+		dv->v[i].day = day;
+		dv->v[i].n = dv->v[i].legacy = 0;
+		dv->len++;
+		i++;
+	}
+	dv->v[i - 1].n++;
+	dv->v[i - 1].legacy += legacy != 0;
+}
+
 void
 tally_add(struct tally *t, const struct logrec *rec)
 {
+	const char *domain;
+	size_t dlen = 0;
+
+	if (rec->aborted) {
+		t->aborted++;
+		countvec_add(&t->hosts, rec->host.s, rec->host.len, 1);
+		note_names(t, rec);
+		if (t->messages + t->aborted == 1 || rec->time < t->first)
+			t->first = rec->time;
+		if (t->messages + t->aborted == 1 || rec->time > t->last)
+			t->last = rec->time;
+		return;
+	}
 	t->messages++;
 	t->by_tls[rec->tls]++;
 	t->legacy += tls_is_legacy(rec->tls);
+	t->plaintext += tls_is_plaintext(rec->tls);
 	t->by_action[rec->action]++;
 	t->report_only += rec->report_only;
 	add_cipher(t, &rec->v[LK_CIPHER]);
+	if ((domain = sender_domain(&rec->v[LK_FROM], &dlen)) != NULL)
+		countvec_add(&t->domains, domain, dlen, 1);
+	add_day(&t->days, logtime_day(rec->time), tls_is_legacy(rec->tls));
 	countvec_add(&t->rules, rec->v[LK_RULE].s, rec->v[LK_RULE].len, 1);
 	countvec_add(&t->hosts, rec->host.s, rec->host.len, 1);
 	note_names(t, rec);
-	if (t->messages == 1 || rec->time < t->first)
+	if (t->messages + t->aborted == 1 || rec->time < t->first)
 		t->first = rec->time;
-	if (t->messages == 1 || rec->time > t->last)
+	if (t->messages + t->aborted == 1 || rec->time > t->last)
 		t->last = rec->time;
 }
 
@@ -163,7 +222,9 @@ tally_merge(struct tally *into, const struct tally *from)
 		into->last = from->last;
 	into->nclients++;
 	into->messages += from->messages;
+	into->aborted += from->aborted;
 	into->legacy += from->legacy;
+	into->plaintext += from->plaintext;
 	into->report_only += from->report_only;
 	for (int i = 0; i < TLS_VERSION_COUNT; i++)
 		into->by_tls[i] += from->by_tls[i];
@@ -174,10 +235,12 @@ tally_merge(struct tally *into, const struct tally *from)
 	countvec_merge(&into->ciphers, &from->ciphers);
 	countvec_merge(&into->rules, &from->rules);
 	countvec_merge(&into->hosts, &from->hosts);
-	countvec_add_istr(&into->addrs, from->addr, from->messages);
+	countvec_merge(&into->domains, &from->domains);
+	into->deferred_messages += from->deferred_messages;
+	countvec_add_istr(&into->addrs, from->addr, from->messages + from->aborted);
 	if (!(from->auth->len == 1 && from->auth->s[0] == '-'))
-		countvec_add_istr(&into->users, from->auth, from->messages);
-	countvec_add_istr(&into->listeners, from->listener, from->messages);
+		countvec_add_istr(&into->users, from->auth, from->messages + from->aborted);
+	countvec_add_istr(&into->listeners, from->listener, from->messages + from->aborted);
 }
 
 void
@@ -187,6 +250,9 @@ tally_free(struct tally *t)
 	countvec_free(&t->ciphers);
 	countvec_free(&t->rules);
 	countvec_free(&t->hosts);
+	countvec_free(&t->domains);
+	free(t->days.v);
+	memset(&t->days, 0, sizeof(t->days));
 	countvec_free(&t->addrs);
 	countvec_free(&t->users);
 	countvec_free(&t->listeners);
@@ -196,7 +262,7 @@ tally_free(struct tally *t)
 static void
 rule_seen(struct rule_tally *r, const struct logrec *rec)
 {
-	int first = r->hits + r->skipped == 0;
+	int first = r->hits + r->skipped + r->aborted == 0;
 
 	if (first || rec->time < r->first)
 		r->first = rec->time;
@@ -211,8 +277,13 @@ rule_tally_add(struct rule_tally *r, const struct logrec *rec)
 	const struct logfield *pct = &rec->v[LK_PERCENT];
 
 	rule_seen(r, rec);
+	if (rec->aborted) {
+		r->aborted++;
+		return;
+	}
 	r->hits++;
 	r->legacy += tls_is_legacy(rec->tls);
+	r->plaintext += tls_is_plaintext(rec->tls);
 	r->by_action[rec->action]++;
 	if (rec->report_only) {
 		r->report_only++;
@@ -242,8 +313,13 @@ rule_tally_skipped(struct rule_tally *r, const struct logrec *rec)
 void
 day_tally_add(struct day_tally *d, const struct logrec *rec)
 {
+	if (rec->aborted) {
+		d->aborted++;
+		return;
+	}
 	d->messages++;
 	d->legacy += tls_is_legacy(rec->tls);
+	d->plaintext += tls_is_plaintext(rec->tls);
 	d->by_tls[rec->tls]++;
 	d->by_action[rec->action]++;
 }
@@ -256,4 +332,5 @@ day_tally_finish(struct day_tally *d)
 	for (int i = 0; i < TLS_VERSION_COUNT; i++)
 		d->share[i] = 100.0 * (double)d->by_tls[i] / m;
 	d->legacy_share = 100.0 * (double)d->legacy / m;
+	d->plaintext_share = 100.0 * (double)d->plaintext / m;
 }

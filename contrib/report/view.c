@@ -44,7 +44,7 @@ view_result_free(struct view_result *res)
 	memset(res, 0, sizeof(*res));
 }
 
-/* tally_cmp_legacy_first - most legacy messages, then most recent, then most messages */
+/* tally_cmp_legacy_first - most TLS < 1.2, most plaintext, most recent, most messages */
 int
 tally_cmp_legacy_first(const void *a, const void *b)
 {
@@ -55,6 +55,8 @@ tally_cmp_legacy_first(const void *a, const void *b)
 
 	if (x->legacy != y->legacy)
 		return x->legacy > y->legacy ? -1 : 1;
+	if (x->plaintext != y->plaintext)
+		return x->plaintext > y->plaintext ? -1 : 1;
 	if (x->last != y->last)
 		return x->last > y->last ? -1 : 1;
 	if (x->messages != y->messages)
@@ -71,6 +73,7 @@ tally_sort_maps(struct tally *t)
 	countvec_sort(&t->ciphers);
 	countvec_sort(&t->rules);
 	countvec_sort(&t->hosts);
+	countvec_sort(&t->domains);
 	countvec_sort(&t->addrs);
 	countvec_sort(&t->users);
 	countvec_sort(&t->listeners);

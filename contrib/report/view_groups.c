@@ -31,10 +31,10 @@
 /* The columns after the key column, shared by both views. */
 /* clang-format off */
 #define GROUP_COLUMNS                                                                        \
-	{"messages", "MSGS", COL_ULONG, SHOW_ALL, T(messages), 0},                           \
-	    {"legacy", "LEGACY", COL_ULONG, SHOW_ALL | SHOW_LEGACY, T(legacy), 0},           \
-	    {"none", "none", COL_ULONG, TLS_COLS | SHOW_LEGACY, T(by_tls[TLS_VERSION_NONE]), \
-		0},                                                                          \
+	{"messages", "TRANSACTIONS", COL_ULONG, SHOW_ALL, T(messages), 0},                   \
+	    {"aborted", "ABORTED", COL_ULONG, SHOW_ALL | SHOW_NONZERO, T(aborted), 0},       \
+	    {"legacy", "TLS<1.2", COL_ULONG, SHOW_ALL | SHOW_LEGACY, T(legacy), 0},          \
+	    {"plaintext", "PLAIN", COL_ULONG, SHOW_ALL | SHOW_LEGACY, T(plaintext), 0},      \
 	    {"SSLv3", "SSLv3", COL_ULONG, TLS_COLS | SHOW_LEGACY | SHOW_NONZERO,             \
 		T(by_tls[TLS_VERSION_SSLV3]), 0},                                            \
 	    {"TLSv1", "TLS1.0", COL_ULONG, TLS_COLS | SHOW_LEGACY,                           \
@@ -47,6 +47,8 @@
 		T(by_tls[TLS_VERSION_UNKNOWN]), 0},                                          \
 	    {"by_tls", "TLS", COL_TLS, SHOW_JSON, T(by_tls), 0},                             \
 	    {"actions", "ACTIONS", COL_ACTIONS, MORE_COLS, T(by_action), 0},                 \
+	    {"deferred_messages", "DEFERRED MSGS", COL_ULONG, SHOW_ALL | SHOW_NONZERO,       \
+		T(deferred_messages), 0},                                                    \
 	    {"report_only", "REPORT-ONLY", COL_ULONG, SHOW_DETAIL | SHOW_MACHINE,            \
 		T(report_only), 0},                                                          \
 	    {"ciphers", "CIPHERS", COL_MAP, SHOW_DETAIL | SHOW_MACHINE, T(ciphers), 0},      \

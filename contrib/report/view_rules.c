@@ -27,7 +27,9 @@
 static const struct column rule_columns[] = {
     {"rule", "RULE", COL_ISTR, SHOW_ALL, R(name), 10},
     {"hits", "HITS", COL_ULONG, SHOW_ALL, R(hits), 0},
-    {"legacy", "LEGACY", COL_ULONG, SHOW_ALL | SHOW_LEGACY, R(legacy), 0},
+    {"aborted", "ABORTED", COL_ULONG, SHOW_ALL | SHOW_NONZERO, R(aborted), 0},
+    {"legacy", "TLS<1.2", COL_ULONG, SHOW_ALL | SHOW_LEGACY, R(legacy), 0},
+    {"plaintext", "PLAIN", COL_ULONG, SHOW_ALL | SHOW_LEGACY, R(plaintext), 0},
     {"enforced", "ENFORCED", COL_ULONG, SHOW_ALL, R(enforced), 0},
     {"report_only", "REPORT-ONLY", COL_ULONG, SHOW_ALL, R(report_only), 0},
     {"accept", "accept", COL_ULONG, ACT_COLS, R(by_action[ACTION_ACCEPT]), 0},

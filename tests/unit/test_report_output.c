@@ -103,8 +103,8 @@ test_clients(void)
 	CU_ASSERT_EQUAL(agg.records, 7);
 	view_build(view_find("clients"), &agg, &r);
 	CU_ASSERT_EQUAL_FATAL(r.table.nrows, 5);
-	/* Most legacy first: the printer (2), then the plaintext client, then alice's laptop
-	 * (1 each; the more recent first). */
+	/* Most TLS below 1.2 first: the printer (2), alice's laptop (1), then the plaintext
+	 * client (plaintext is counted apart, after TLS below 1.2). */
 	t = row(&r, 0);
 	CU_ASSERT_STRING_EQUAL(t->addr->s, "192.0.2.7");
 	CU_ASSERT_STRING_EQUAL(t->name->s, "printer7.example.com");
@@ -124,14 +124,16 @@ test_clients(void)
 	CU_ASSERT_EQUAL(t->hosts.len, 2);
 	CU_ASSERT_EQUAL(t->last - t->first, 25 * 3600);
 	t = row(&r, 1);
-	CU_ASSERT_STRING_EQUAL(t->addr->s, "192.0.2.66");
-	CU_ASSERT_EQUAL(t->by_tls[TLS_VERSION_NONE], 1);
-	CU_ASSERT_EQUAL(t->ciphers.len, 0);
-	CU_ASSERT_STRING_EQUAL(t->helo->s, "odd, \"helo\"");
-	t = row(&r, 2);
 	CU_ASSERT_STRING_EQUAL(t->addr->s, "198.51.100.4");
 	CU_ASSERT_STRING_EQUAL(t->auth->s, "alice");
 	CU_ASSERT_EQUAL(t->report_only, 1);
+	t = row(&r, 2);
+	CU_ASSERT_STRING_EQUAL(t->addr->s, "192.0.2.66");
+	CU_ASSERT_EQUAL(t->by_tls[TLS_VERSION_NONE], 1);
+	CU_ASSERT_EQUAL(t->legacy, 0);
+	CU_ASSERT_EQUAL(t->plaintext, 1);
+	CU_ASSERT_EQUAL(t->ciphers.len, 0);
+	CU_ASSERT_STRING_EQUAL(t->helo->s, "odd, \"helo\"");
 	t = row(&r, 3);
 	CU_ASSERT_STRING_EQUAL(t->addr->s, "2001:db8::25");
 	t = row(&r, 4);
@@ -185,12 +187,13 @@ test_groups(void)
 	CU_ASSERT_EQUAL(t->messages, 3);
 	CU_ASSERT_EQUAL(t->legacy, 2);
 	t = row(&r, 1);
+	CU_ASSERT_STRING_EQUAL(t->listener->s, "submission");
+	CU_ASSERT_EQUAL(t->users.len, 1);
+	t = row(&r, 2);
 	CU_ASSERT_STRING_EQUAL(t->listener->s, "smtpd");
 	CU_ASSERT_EQUAL(t->addrs.len, 2);
 	CU_ASSERT_EQUAL(t->users.len, 0);
-	t = row(&r, 2);
-	CU_ASSERT_STRING_EQUAL(t->listener->s, "submission");
-	CU_ASSERT_EQUAL(t->users.len, 1);
+	CU_ASSERT_EQUAL(t->plaintext, 1);
 	view_result_free(&r);
 }
 
@@ -231,7 +234,8 @@ test_rules_daily(void)
 	CU_ASSERT_DOUBLE_EQUAL(d->legacy_share, 100.0, 0.001);
 	d = r.table.rows[1];
 	CU_ASSERT_EQUAL(d->messages, 6);
-	CU_ASSERT_EQUAL(d->legacy, 3);
+	CU_ASSERT_EQUAL(d->legacy, 2);
+	CU_ASSERT_EQUAL(d->plaintext, 1);
 	CU_ASSERT_DOUBLE_EQUAL(d->share[TLS_VERSION_1_3], 100.0 * 2 / 6, 0.001);
 	view_result_free(&r);
 }
@@ -241,13 +245,19 @@ test_filters(void)
 {
 	struct view_result r;
 
-	filt.legacy_only = 1;
+	filt.legacy_only = 1; /* TLS below 1.2 only */
 	load_sample();
-	CU_ASSERT_EQUAL(agg.records, 4);
+	CU_ASSERT_EQUAL(agg.records, 3);
 	view_build(view_find("clients"), &agg, &r);
-	CU_ASSERT_EQUAL(r.table.nrows, 3);
+	CU_ASSERT_EQUAL(r.table.nrows, 2);
 	CU_ASSERT_EQUAL(row(&r, 0)->messages, 2); /* only the legacy messages count */
 	view_result_free(&r);
+	filt.plaintext_only = 1; /* --legacy-only --include-plaintext */
+	load_sample();
+	CU_ASSERT_EQUAL(agg.records, 4);
+	filt.legacy_only = 0; /* --plaintext-only */
+	load_sample();
+	CU_ASSERT_EQUAL(agg.records, 1);
 	filter_free(&filt);
 
 	filter_add_listener(&filt, "submission");
@@ -342,11 +352,14 @@ test_json_exact(void)
 	static const char want[] =
 	    "[\n{\"client_addr\":\"192.0.2.7\",\"client_name\":\"printer7.example.com\","
 	    "\"helo\":\"scan7\",\"helo_count\":1,\"auth_user\":null,\"listener\":\"legacy-in\","
-	    "\"messages\":1,\"legacy\":1,\"by_tls\":{\"none\":0,\"SSLv3\":0,\"TLSv1\":1,"
+	    "\"messages\":1,\"aborted\":0,\"legacy\":1,\"plaintext\":0,\"by_tls\":{\"none\":0,"
+	    "\"SSLv3\":0,\"TLSv1\":1,"
 	    "\"TLSv1.1\":0,\"TLSv1.2\":0,\"TLSv1.3\":0,\"unknown\":0},\"actions\":{\"accept\":0,"
-	    "\"tag\":1,\"defer\":0,\"reject\":0,\"reroute\":0,\"hold\":0},\"report_only\":0,"
+	    "\"tag\":1,\"defer\":0,\"reject\":0,\"reroute\":0,\"hold\":0},\"deferred\":0,"
+	    "\"deferred_messages\":0,\"report_only\":0,"
 	    "\"ciphers\":{\"DES-CBC3-SHA\":1},\"cipher_classes\":[\"3des\",\"cbc\",\"no-pfs\","
-	    "\"sha1-mac\"],\"rules\":{\"printers\":1},\"hosts\":[\"mx1\"],"
+	    "\"sha1-mac\"],\"rules\":{\"printers\":1},\"hosts\":[\"mx1\"],\"sender_domains\":{\"<>"
+	    "\":1},"
 	    "\"first_seen\":\"2026-11-25T09:00:00Z\",\"last_seen\":\"2026-11-25T09:00:00Z\"}\n]\n";
 	char *text;
 
@@ -369,16 +382,17 @@ test_csv(void)
 
 	load_sample();
 	text = write_view("clients", "csv", 0);
-	CU_ASSERT(strncmp(text,
-	                  "client_addr,client_name,helo,helo_count,auth_user,listener,"
-	                  "messages,legacy,none,SSLv3,TLSv1,TLSv1.1,TLSv1.2,TLSv1.3,unknown,"
-	                  "actions,report_only,ciphers,cipher_classes,rules,hosts,first_seen,"
-	                  "last_seen\r\n",
-	                  strlen("client_addr,")) == 0);
+	CU_ASSERT(
+	    strncmp(text,
+	            "client_addr,client_name,helo,helo_count,auth_user,listener,"
+	            "messages,aborted,legacy,plaintext,SSLv3,TLSv1,TLSv1.1,TLSv1.2,TLSv1.3,unknown,"
+	            "actions,report_only,ciphers,cipher_classes,rules,hosts,first_seen,"
+	            "last_seen\r\n",
+	            strlen("client_addr,")) == 0);
 	second = strstr(text, "\r\n") + 2;
 	CU_ASSERT(strncmp(second,
-	                  "192.0.2.7,printer7.example.com,scan7b,2,,legacy-in,3,2,0,0,2,0,1,0,0,"
-	                  "accept=1;tag=2,0,DES-CBC3-SHA=2;ECDHE-RSA-AES128-GCM-SHA256=1,",
+	                  "192.0.2.7,printer7.example.com,scan7b,2,,legacy-in,3,0,2,0,0,2,0,1,0,0,"
+	                  "accept=1;tag=2,0,0,0,DES-CBC3-SHA=2;ECDHE-RSA-AES128-GCM-SHA256=1,",
 	                  100) == 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"odd, \"\"helo\"\"\""));
 	free(text);
@@ -418,6 +432,104 @@ test_text_width(void)
 	}
 }
 
+/* 4 delivered and 3 aborted transactions: 4 transactions and 3 aborted, never 7 (issue 11). */
+static void
+test_aborted(void)
+{
+	static const char *const lines[] = {
+	    L("2026-11-25T08:00:00Z", "mx1", "a[192.0.2.1]", "h", "smtpd", "-", "TLSv1", "X",
+	      "legacy", "tag", "enforce", "-"),
+	    L("2026-11-25T08:01:00Z", "mx1", "a[192.0.2.1]", "h", "smtpd", "-", "TLSv1", "X",
+	      "legacy", "tag", "enforce", "-"),
+	    L("2026-11-25T08:02:00Z", "mx1", "a[192.0.2.1]", "h", "smtpd", "-", "TLSv1.3", "X",
+	      "modern", "accept", "enforce", "-"),
+	    L("2026-11-25T08:03:00Z", "mx1", "a[192.0.2.1]", "h", "smtpd", "-", "TLSv1.3", "X",
+	      "modern", "accept", "enforce", "-"),
+	    L("2026-11-25T08:04:00Z", "mx1", "a[192.0.2.1]", "h", "smtpd", "-", "TLSv1", "X",
+	      "legacy", "abort", "enforce", "-"),
+	    L("2026-11-25T08:05:00Z", "mx1", "a[192.0.2.1]", "h", "smtpd", "-", "TLSv1.3", "X", "-",
+	      "abort", "-", "-"),
+	    L("2026-11-25T08:06:00Z", "mx1", "a[192.0.2.1]", "h", "smtpd", "-", "TLSv1.3", "X",
+	      "modern", "abort", "enforce", "-"),
+	};
+	struct view_result r;
+	const struct tally *t;
+	const struct day_tally *d;
+	char *text;
+
+	load(lines, sizeof(lines) / sizeof(lines[0]));
+	CU_ASSERT_EQUAL(agg.records, 7);
+	CU_ASSERT_EQUAL(agg.aborted, 3);
+	view_build(view_find("clients"), &agg, &r);
+	CU_ASSERT_EQUAL_FATAL(r.table.nrows, 1);
+	t = row(&r, 0);
+	CU_ASSERT_EQUAL(t->messages, 4);
+	CU_ASSERT_EQUAL(t->aborted, 3);
+	CU_ASSERT_EQUAL(t->legacy, 2);
+	CU_ASSERT_EQUAL(t->by_action[ACTION_ACCEPT], 2);
+	CU_ASSERT_EQUAL(t->by_action[ACTION_TAG], 2);
+	CU_ASSERT_EQUAL(t->last - t->first, 6 * 60);
+	view_result_free(&r);
+	view_build(view_find("daily"), &agg, &r);
+	d = r.table.rows[0];
+	CU_ASSERT_EQUAL(d->messages, 4);
+	CU_ASSERT_EQUAL(d->aborted, 3);
+	view_result_free(&r);
+	text = write_view("clients", "text", 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "4 transactions, "));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\n# and 3 aborted transactions, counted apart\n"));
+	free(text);
+	text = write_view("clients", "json", 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"messages\":4,\"aborted\":3,"));
+	free(text);
+}
+
+/* A client retrying one deferred message 30 times: 30 transactions, 1 deferred message. */
+static void
+test_deferred_messages(void)
+{
+	static const char *const retry =
+	    "2026-11-25T08:%02d:00Z mx%d milter-tlspolicy[1]: NOQUEUE: client=a[192.0.2.1] helo=h "
+	    "listener=smtpd port=25 auth=- tls=TLSv1 cipher=X bits=256 verify=- from=<%s> "
+	    "nrcpt=0 rule=legacy action=defer mode=%s selected=- percent=- skipped=- "
+	    "reply=\"421 4.7.66\" relay=-";
+	char buf[32][512];
+	const char *lines[32];
+	struct view_result r;
+	const struct tally *t;
+	char *text;
+
+	for (int i = 0; i < 30; i++) /* one message, retried 30 times, on two MX hosts */
+		snprintf(buf[i], sizeof(buf[i]), retry, i, 1 + i % 2, "scan@example.com",
+		         "enforce");
+	snprintf(buf[30], sizeof(buf[30]), retry, 30, 1, "other@example.org", "enforce");
+	snprintf(buf[31], sizeof(buf[31]), retry, 31, 1, "third@example.org", "report-only");
+	for (int i = 0; i < 32; i++)
+		lines[i] = buf[i];
+	load(lines, 32);
+	CU_ASSERT_EQUAL(agg.deferred_messages, 2);
+	view_build(view_find("clients"), &agg, &r);
+	CU_ASSERT_EQUAL_FATAL(r.table.nrows, 1);
+	t = row(&r, 0);
+	CU_ASSERT_EQUAL(t->messages, 32);
+	CU_ASSERT_EQUAL(t->by_action[ACTION_DEFER], 32);
+	CU_ASSERT_EQUAL(t->deferred_messages, 2); /* the report-only one was not deferred */
+	CU_ASSERT_EQUAL(t->domains.len, 2);
+	CU_ASSERT_EQUAL(t->days.len, 1);
+	CU_ASSERT_EQUAL(t->days.v[0].n, 32);
+	view_result_free(&r);
+	text = write_view("clients", "json", 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"deferred\":32,\"deferred_messages\":2,"));
+	CU_ASSERT_PTR_NOT_NULL(
+	    strstr(text, "\"sender_domains\":{\"example.com\":30,\"example.org\":2}"));
+	free(text);
+	text = write_view("users", "json", 0);
+	free(text);
+	text = write_view("listeners", "json", 0);
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "\"deferred_messages\":2"));
+	free(text);
+}
+
 static void
 test_top(void)
 {
@@ -425,8 +537,8 @@ test_top(void)
 
 	load_sample();
 	text = write_view("clients", "json", 2);
-	CU_ASSERT_PTR_NOT_NULL(strstr(text, "192.0.2.66"));
-	CU_ASSERT_PTR_NULL(strstr(text, "198.51.100.4"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "198.51.100.4"));
+	CU_ASSERT_PTR_NULL(strstr(text, "192.0.2.66"));
 	free(text);
 }
 
@@ -439,8 +551,22 @@ test_html(void)
 	text = write_view("clients", "html", 0);
 	CU_ASSERT(strncmp(text, "<!DOCTYPE html>", 15) == 0);
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "</html>\n"));
-	CU_ASSERT_PTR_NULL(strstr(text, "<script"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<script>")); /* the sorter, inline, once */
+	CU_ASSERT_PTR_NULL(strstr(strstr(text, "<script>") + 1, "<script"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<table class=\"view-clients sortable\">"));
+	CU_ASSERT_PTR_NOT_NULL(strstr(text, "<svg class=\"spark\" "));
 	CU_ASSERT_PTR_NULL(strstr(text, "src="));
+	{ /* the plaintext card speaks of plaintext, not of TLS 1.0/1.1 (issue 13) */
+		const char *card = strstr(text, "<div class=\"t\">Without TLS</div>");
+		const char *end = card ? strstr(card, "</div></div>") : NULL;
+
+		CU_ASSERT_PTR_NOT_NULL_FATAL(end);
+		CU_ASSERT_PTR_NOT_NULL(strstr(card, "<div class=\"n\">1</div>"));
+		CU_ASSERT(strstr(card, "TLS 1.0") == NULL || strstr(card, "TLS 1.0") > end);
+		card = strstr(text, "<div class=\"t\">TLS below 1.2</div>");
+		CU_ASSERT_PTR_NOT_NULL_FATAL(card);
+		CU_ASSERT_PTR_NOT_NULL(strstr(card, "<div class=\"n\">3</div>"));
+	}
 	CU_ASSERT_PTR_NULL(strstr(text, "href=\"http"));
 	CU_ASSERT_PTR_NULL(strstr(text, "@import"));
 	CU_ASSERT_PTR_NOT_NULL(strstr(text, "odd, &quot;helo&quot;"));
@@ -469,6 +595,8 @@ main(void)
 	    {"CSV", test_csv},
 	    {"text fits 100 columns", test_text_width},
 	    {"--top", test_top},
+	    {"aborted transactions", test_aborted},
+	    {"deferred messages, not retries", test_deferred_messages},
 	    {"HTML", test_html},
 	    {NULL, NULL},
 	};

@@ -82,7 +82,7 @@ static void
 test_every_field(void)
 {
 	static const struct {
-		enum logline_key key;
+		enum log_key key;
 		const char *value;
 	} want[] = {
 	    {LK_HELO, "scan7"},   {LK_LISTENER, "smtpd"},   {LK_PORT, "587"},
@@ -238,14 +238,92 @@ test_internal_failure(void)
 	                           "cipher=- bits=- verify=- from=<a@b> nrcpt=0 ";
 	char buf[1024];
 
-	snprintf(buf, sizeof(buf), "%srule=- action=- mode=- selected=- percent=- skipped=- "
-	         "reply=\"451 4.3.0\" relay=-", head);
+	snprintf(buf, sizeof(buf),
+	         "%srule=- action=- mode=- selected=- percent=- skipped=- "
+	         "reply=\"451 4.3.0\" relay=-",
+	         head);
 	CU_ASSERT_EQUAL(parse(buf), LOGLINE_FAILURE);
 	/* only both dashes: a decision's line with one of them is still malformed */
 	snprintf(buf, sizeof(buf), "%srule=r action=- mode=- reply=-", head);
 	CU_ASSERT_EQUAL(parse(buf), LOGLINE_MALFORMED);
 	snprintf(buf, sizeof(buf), "%srule=- action=accept mode=enforce reply=-", head);
 	CU_ASSERT_EQUAL(parse(buf), LOGLINE_RECORD);
+	/* lacking the rule/action keys is malformed, not an internal failure (issue 13) */
+	snprintf(buf, sizeof(buf), "%smode=- reply=\"451 4.3.0\" relay=-", head);
+	CU_ASSERT_EQUAL(parse(buf), LOGLINE_MALFORMED);
+	CU_ASSERT_STRING_EQUAL(why, "missing rule=");
+	snprintf(buf, sizeof(buf), "%srule=- mode=- relay=-", head);
+	CU_ASSERT_EQUAL(parse(buf), LOGLINE_MALFORMED);
+	CU_ASSERT_STRING_EQUAL(why, "missing action=");
+}
+
+/* action=abort: a record, flagged aborted, whatever rule had decided so far. */
+static void
+test_aborted(void)
+{
+	static const char head[] =
+	    "2026-11-25T10:15:02+01:00 mx1 milter-tlspolicy[9]: NOQUEUE: "
+	    "client=a.example[192.0.2.1] helo=h listener=mx port=25 auth=- "
+	    "tls=TLSv1 cipher=AES128-SHA bits=128 verify=- from=<a@b> nrcpt=1 ";
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf),
+	         "%srule=legacy action=abort mode=enforce selected=- "
+	         "percent=- skipped=- reply=- relay=-",
+	         head);
+	CU_ASSERT_EQUAL(parse(buf), LOGLINE_RECORD);
+	CU_ASSERT_EQUAL(rec.aborted, 1);
+	CU_ASSERT(field_eq(&rec.v[LK_RULE], "legacy"));
+	snprintf(buf, sizeof(buf),
+	         "%srule=- action=abort mode=- selected=- percent=- "
+	         "skipped=- reply=- relay=-",
+	         head);
+	CU_ASSERT_EQUAL(parse(buf), LOGLINE_RECORD);
+	CU_ASSERT_EQUAL(rec.aborted, 1);
+	snprintf(buf, sizeof(buf), "%srule=r action=accept mode=enforce", head);
+	CU_ASSERT_EQUAL(parse(buf), LOGLINE_RECORD);
+	CU_ASSERT_EQUAL(rec.aborted, 0);
+}
+
+/* Values the writer may produce that the reader used to drop (issue 11 item 5). */
+static void
+test_hostile_ids(void)
+{
+	char buf[1024];
+
+	/* a ':' in the queue id */
+	snprintf(buf, sizeof(buf),
+	         "Nov 25 10:15:02 mx1 milter-tlspolicy[9]: 4B:q1: "
+	         "client=n[192.0.2.1] helo=h listener=l auth=- tls=none cipher=- rule=r "
+	         "action=accept");
+	CU_ASSERT_EQUAL(parse(buf), LOGLINE_RECORD);
+	CU_ASSERT(field_eq(&rec.queue_id, "4B:q1"));
+	/* a '[' and a ']' in the address: the first '[' opens it */
+	snprintf(buf, sizeof(buf),
+	         "Nov 25 10:15:02 mx1 milter-tlspolicy[9]: Q1: "
+	         "client=n[a[b]c] helo=h listener=l auth=- tls=none cipher=- rule=r "
+	         "action=accept");
+	CU_ASSERT_EQUAL(parse(buf), LOGLINE_RECORD);
+	CU_ASSERT(field_eq(&rec.client_name, "n"));
+	CU_ASSERT(field_eq(&rec.client_addr, "a[b]c"));
+}
+
+/* A line tagged milter-tlspolicy that is neither a transaction nor a known message. */
+static void
+test_unknown_daemon_lines(void)
+{
+	static const char *const bad[] = {
+	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: something else entirely",
+	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: Q1 client=a[b] helo=h",
+	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: Q1:client=a[b] helo=h",
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		CU_ASSERT_EQUAL(parse(bad[i]), LOGLINE_MALFORMED);
+		CU_ASSERT_PTR_NOT_NULL(why);
+	}
+	CU_ASSERT_EQUAL(parse("2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: warning: x"),
+	                LOGLINE_DAEMON);
 }
 
 /* Other programs, and the daemon's lines that are not transactions. */
@@ -257,7 +335,19 @@ test_other_lines(void)
 	    "Nov 25 10:15:02 mx1 postfix/smtpd[123]: connect from unknown[192.0.2.1]",
 	    "Nov 25 10:15:02 mx1 postfix/cleanup[5]: 4Bq1c2Yz: milter-tlspolicy[1] client=a[b]",
 	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicyd[1]: Q: client=a[b] helo=h",
-	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: starting (policy version 1)",
+	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: started: socket inet:1@h, "
+	    "policy p, version 1",
+	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: SIGTERM: stopping",
+	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: /p.yaml: policy reloaded: 3 "
+	    "rules, generation 2",
+	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: error: x",
+	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: log file /var/log/t.log reopened",
+	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: descriptors available again (3 "
+	    "sessions open); accepting MTA connections",
+	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: metrics: serving /metrics on "
+	    "inet:9495@127.0.0.1",
+	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: warning: writing the transaction "
+	    "log to /x works again after 3 lost lines",
 	    "2026-11-25T10:15:02+0100 mx1 milter-tlspolicy[812]: warning: policy.yaml:3:1: x",
 	    "-- Boot 6b2d8c0f2f0a4b3e9c1f0a9e8d7c6b5a --",
 	    "-- No entries --",
@@ -266,7 +356,7 @@ test_other_lines(void)
 	};
 
 	for (size_t i = 0; i < sizeof(other) / sizeof(other[0]); i++)
-		CU_ASSERT_EQUAL(parse(other[i]), LOGLINE_OTHER);
+		CU_ASSERT(parse(other[i]) == LOGLINE_OTHER || parse(other[i]) == LOGLINE_DAEMON);
 }
 
 /* RFC 3339, short-iso and the -L file form, with their zones. */
@@ -412,11 +502,42 @@ test_since_until(void)
 	CU_ASSERT_EQUAL(logtime_parse_arg("2026-11-25 10:15", 0, &t), 0);
 	CU_ASSERT_EQUAL(t, utc(2026, 11, 25, 10, 15, 0));
 	CU_ASSERT_EQUAL(logtime_parse_arg("2026-11-25T10:15:02", 0, &t), 0);
-	CU_ASSERT_EQUAL(logtime_parse_arg("yesterday", 0, &t), -1);
 	CU_ASSERT_EQUAL(logtime_parse_arg("2026-11-31", 0, &t), -1);
 	CU_ASSERT_EQUAL(logtime_parse_arg("2026-11-25X", 0, &t), -1);
 	CU_ASSERT_EQUAL(logtime_parse_arg("2026-11-25T10:15:02Zjunk", 0, &t), -1);
 	CU_ASSERT_EQUAL(logtime_parse_arg("", 0, &t), -1);
+}
+
+/* --since yesterday, --since 7d, --until today: relative to now (UTC days). */
+static void
+test_relative_dates(void)
+{
+	time_t now = utc(2026, 12, 6, 18, 12, 57), t;
+
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("today", 0, now, &t), 0);
+	CU_ASSERT_EQUAL(t, utc(2026, 12, 6, 0, 0, 0));
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("today", 1, now, &t), 0);
+	CU_ASSERT_EQUAL(t, utc(2026, 12, 6, 23, 59, 59));
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("yesterday", 0, now, &t), 0);
+	CU_ASSERT_EQUAL(t, utc(2026, 12, 5, 0, 0, 0));
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("yesterday", 1, now, &t), 0);
+	CU_ASSERT_EQUAL(t, utc(2026, 12, 5, 23, 59, 59));
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("now", 1, now, &t), 0);
+	CU_ASSERT_EQUAL(t, now);
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("7d", 0, now, &t), 0);
+	CU_ASSERT_EQUAL(t, utc(2026, 11, 29, 18, 12, 57));
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("24h", 0, now, &t), 0);
+	CU_ASSERT_EQUAL(t, utc(2026, 12, 5, 18, 12, 57));
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("2w", 0, now, &t), 0);
+	CU_ASSERT_EQUAL(t, utc(2026, 11, 22, 18, 12, 57));
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("2026-11-25", 0, now, &t), 0); /* ISO still */
+	CU_ASSERT_EQUAL(t, utc(2026, 11, 25, 0, 0, 0));
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("7", 0, now, &t), -1);
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("7days", 0, now, &t), -1);
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("-7d", 0, now, &t), -1);
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("d", 0, now, &t), -1);
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("Yesterday", 0, now, &t), -1);
+	CU_ASSERT_EQUAL(logtime_parse_arg_at("999999d", 0, now, &t), -1);
 }
 
 static void
@@ -539,11 +660,15 @@ main(void)
 	    {"key order and unknown keys", test_order_unknown_keys},
 	    {"malformed lines", test_malformed},
 	    {"internal failure lines", test_internal_failure},
+	    {"aborted transactions", test_aborted},
+	    {"':' in the queue id, '[' in the address", test_hostile_ids},
+	    {"unknown lines of the daemon", test_unknown_daemon_lines},
 	    {"other programs' lines", test_other_lines},
 	    {"ISO time stamps and zones", test_iso_stamps},
 	    {"classic stamps in local time", test_classic_zones},
 	    {"year rollover", test_year_rollover},
 	    {"--since/--until", test_since_until},
+	    {"relative dates", test_relative_dates},
 	    {"ISO formatting", test_format},
 	    {"line reader", test_linereader},
 	    {NULL, NULL},

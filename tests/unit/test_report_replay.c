@@ -100,7 +100,7 @@ replay_line(const char *words)
 }
 
 static int
-field_is(enum logline_key k, const char *s)
+field_is(enum log_key k, const char *s)
 {
 	return rec.v[k].len == strlen(s) && memcmp(rec.v[k].s, s, rec.v[k].len) == 0;
 }

@@ -165,14 +165,14 @@ print("\n".join(errs))
 
 CLIENTS_SPEC='
 client_addr=127.0.0.10;client_name=unknown;auth_user=null;listener=legacy-in;messages=5;legacy=3;by_tls/TLSv1=3;by_tls/TLSv1.2=2;actions/reroute=3;actions/accept=2;report_only=0;helo=printer10;helo_count=1;rules/legacy-listener=3;rules/modern=2
-client_addr=127.0.0.12;client_name=unknown;auth_user=null;listener=mx-in;messages=3;legacy=3;by_tls/none=2;by_tls/TLSv1=1;actions/reject=2;actions/tag=1;report_only=2;helo=old12b;helo_count=2;rules/plaintext-watch=2;rules/old-mx=1
-client_addr=127.0.0.11;auth_user=alice;listener=submission-in;messages=3;legacy=2;by_tls/TLSv1.1=2;by_tls/TLSv1.3=1;actions/defer=2;actions/accept=1;rules/auth-legacy=2;rules/modern=1
+client_addr=127.0.0.11;auth_user=alice;listener=submission-in;messages=3;legacy=2;plaintext=0;by_tls/TLSv1.1=2;by_tls/TLSv1.3=1;actions/defer=2;actions/accept=1;rules/auth-legacy=2;rules/modern=1
+client_addr=127.0.0.12;client_name=unknown;auth_user=null;listener=mx-in;messages=3;legacy=1;plaintext=2;by_tls/none=2;by_tls/TLSv1=1;actions/reject=2;actions/tag=1;report_only=2;helo=old12b;helo_count=2;rules/plaintext-watch=2;rules/old-mx=1
 client_addr=127.0.0.13;auth_user=null;listener=mx-in;messages=3;legacy=0;by_tls/TLSv1.2=2;by_tls/TLSv1.3=1;actions/accept=3;rules/modern=3
 client_addr=127.0.0.14;auth_user=bob;listener=submission-in;messages=1;legacy=0;by_tls/TLSv1.2=1;actions/accept=1
 '
 
-# Legacy first; between equal legacy counts the most recently seen (127.0.0.10 sends last), then the
-# most messages (127.0.0.13 before 127.0.0.14).
+# TLS below 1.2 first, then plaintext (kept apart: legacy= counts TLS below 1.2 only); between equal
+# counts the most recently seen (127.0.0.10 sends last), then the most messages.
 t_begin "clients view: exact counts per client, version and action"
 report --format json "$MLOG"
 assert_eq 0 "$RC" "exit code" && assert_eq "" "$ERR" "stderr" && check_json "$CLIENTS_SPEC" && t_end
@@ -205,7 +205,7 @@ auth_user=bob;messages=1;legacy=0;by_tls/TLSv1.2=1;actions/accept=1
 	check_json '
 sorted
 listener=legacy-in;messages=5;legacy=3;addresses=1;users=0;by_tls/TLSv1=3;by_tls/TLSv1.2=2;actions/reroute=3;actions/accept=2
-listener=mx-in;messages=6;legacy=3;addresses=2;users=0;by_tls/none=2;by_tls/TLSv1=1;by_tls/TLSv1.2=2;by_tls/TLSv1.3=1;actions/reject=2;actions/tag=1;actions/accept=3
+listener=mx-in;messages=6;legacy=1;plaintext=2;addresses=2;users=0;by_tls/none=2;by_tls/TLSv1=1;by_tls/TLSv1.2=2;by_tls/TLSv1.3=1;actions/reject=2;actions/tag=1;actions/accept=3
 listener=submission-in;messages=4;legacy=2;addresses=2;users=2;by_tls/TLSv1.1=2;by_tls/TLSv1.2=1;by_tls/TLSv1.3=1;actions/defer=2;actions/accept=2
 ' &&
 	report rules --format json "$MLOG" &&
@@ -213,7 +213,7 @@ listener=submission-in;messages=4;legacy=2;addresses=2;users=2;by_tls/TLSv1.1=2;
 rule=modern;hits=7;enforced=7;report_only=0;legacy=0;actions/accept=7
 rule=legacy-listener;hits=3;enforced=3;report_only=0;legacy=3;actions/reroute=3
 rule=auth-legacy;hits=2;enforced=2;legacy=2;actions/defer=2;would_defer=0
-rule=plaintext-watch;hits=2;enforced=0;report_only=2;would_reject=2;legacy=2;actions/reject=2
+rule=plaintext-watch;hits=2;enforced=0;report_only=2;would_reject=2;legacy=0;plaintext=2;actions/reject=2
 rule=old-mx;hits=1;enforced=1;legacy=1;actions/tag=1
 ' && t_end
 
@@ -223,7 +223,8 @@ printf '%s' "$OUT" | "$PYTHON" -c '
 import json, sys
 days = json.load(sys.stdin)
 assert sum(d["messages"] for d in days) == 15, days
-assert sum(d["legacy"] for d in days) == 8, days
+assert sum(d["legacy"] for d in days) == 6, days
+assert sum(d["plaintext"] for d in days) == 2, days
 tls = {}
 for d in days:
     for k, n in d["by_tls"].items():
@@ -259,14 +260,14 @@ assert_eq 0 "$RC" "exit status" && assert_eq "" "$ERR" "nothing on stderr" &&
 rule=modern;hits=7;enforced=7;legacy=0;actions/accept=7
 rule=no-legacy;hits=3;enforced=3;legacy=3;actions/defer=3;selected=3;percent=100
 rule=printer-exempt;hits=3;enforced=3;legacy=3;actions/tag=3
-rule=no-plaintext-mx;hits=2;enforced=2;report_only=0;legacy=2;actions/reject=2
+rule=no-plaintext-mx;hits=2;enforced=2;report_only=0;legacy=0;plaintext=2;actions/reject=2
 ' &&
 	report --legacy-only --format json --policy "$E2E_WORK/next.yaml" --as-of 2030-01-01 "$MLOG" &&
 	check_json '
 sorted
 client_addr=127.0.0.10;messages=3;actions/tag=3;rules/printer-exempt=3
 client_addr=127.0.0.11;messages=2;actions/defer=2;rules/no-legacy=2
-client_addr=127.0.0.12;messages=3;actions/defer=1;actions/reject=2;rules/no-legacy=1;rules/no-plaintext-mx=2
+client_addr=127.0.0.12;messages=1;actions/defer=1;rules/no-legacy=1
 ' &&
 	report rules --policy "$E2E_WORK/next.yaml" --as-of 2029-12-31 --format json "$MLOG" &&
 	check_json '
@@ -285,13 +286,24 @@ report --policy "$E2E_WORK/bad.yaml" "$MLOG"
 assert_eq 1 "$RC" "exit status" && assert_eq "" "$OUT" "no report" &&
 	assert_match "bad.yaml:2:[0-9]+: .*TLSv9" "$ERR" "the error, with its place" && t_end
 
-t_begin "--legacy-only, --listener, --host, --since/--until"
+t_begin "--legacy-only (TLS below 1.2), --plaintext-only, --include-plaintext, --listener, --host, --since/--until"
 report --legacy-only --format json "$MLOG"
 check_json '
 sorted
 client_addr=127.0.0.10;messages=3;legacy=3;by_tls/TLSv1=3;actions/reroute=3
 client_addr=127.0.0.11;messages=2;legacy=2;by_tls/TLSv1.1=2;actions/defer=2
-client_addr=127.0.0.12;messages=3;legacy=3;by_tls/none=2;by_tls/TLSv1=1;actions/reject=2;actions/tag=1
+client_addr=127.0.0.12;messages=1;legacy=1;plaintext=0;by_tls/TLSv1=1;actions/tag=1
+' &&
+	report --plaintext-only --format json "$MLOG" &&
+	check_json '
+client_addr=127.0.0.12;messages=2;legacy=0;plaintext=2;by_tls/none=2;actions/reject=2
+' &&
+	report --legacy-only --include-plaintext --format json "$MLOG" &&
+	check_json '
+sorted
+client_addr=127.0.0.10;messages=3;legacy=3;by_tls/TLSv1=3;actions/reroute=3
+client_addr=127.0.0.11;messages=2;legacy=2;by_tls/TLSv1.1=2;actions/defer=2
+client_addr=127.0.0.12;messages=3;legacy=1;plaintext=2;by_tls/none=2;by_tls/TLSv1=1;actions/reject=2;actions/tag=1
 ' &&
 	report --listener submission-in --format json "$MLOG" &&
 	check_json '
@@ -352,6 +364,7 @@ t_begin "HTML report of the same log"
 report --format html -o "$E2E_WORK/report.html" "$MLOG"
 assert_eq 0 "$RC" "exit code" &&
 	assert_file_contains "$E2E_WORK/report.html" '<td class="addr">127\.0\.0\.12</td>' &&
-	assert_file_lacks "$E2E_WORK/report.html" '<script' && t_end
+	assert_eq 1 "$(grep -c '<script' "$E2E_WORK/report.html")" "one inline script (the sorter)" &&
+	assert_file_lacks "$E2E_WORK/report.html" '<script[^>]* src=' && t_end
 
 t_summary

@@ -5,8 +5,8 @@
 #   BUILDDIR (default: $TLSPOLICY_BUILD, else $BUILDDIR, else the source tree) holds
 #   contrib/report/tlspolicy-report ($REPORT overrides it) and tests/bench/gen_report_log.  env: KEEP_WORK=1 keeps the work dir (report.html, report.png, DOM, logs).
 # Runs html-screenshot.sh (a generated log of 30 days, 400 clients, one malformed line) and checks: the
-# report exits 0 and names the malformed line on stderr; the page is self-contained (no script, no
-# external URL, one <style>, inline <svg> charts); Chromium renders it without console errors; the
+# report exits 0 and names the malformed line on stderr; the page is self-contained (one inline
+# script, the table sorter, without src; no external URL, one <style>, inline <svg> charts); Chromium renders it without console errors; the
 # screenshot is a PNG of 1280x2000 and not blank; the rendered DOM has every view's table with the
 # expected headings and the three charts. Prints "N passed, N failed" last; exit 1 on any failure.
 set -u
@@ -43,7 +43,8 @@ assert_file_contains "$OUT/report.stderr" \
 	t_end
 
 t_begin "the page is self-contained"
-assert_file_lacks "$OUT/report.html" '<script' &&
+assert_eq 1 "$(grep -c '<script' "$OUT/report.html")" "<script> elements (the sorter)" &&
+	assert_file_lacks "$OUT/report.html" '<script[^>]* src=' &&
 	assert_file_lacks "$OUT/report.html" '(src|href)="(https?:)?//' &&
 	assert_file_lacks "$OUT/report.html" '@import|url\(' &&
 	assert_eq 1 "$(grep -c '<style>' "$OUT/report.html")" "<style> elements" &&
@@ -79,10 +80,14 @@ t_begin "the rendered DOM has every view's table"
 dom=$OUT/report.dom.html
 for v in clients users listeners rules daily; do
 	assert_file_contains "$dom" "<section id=\"$v\">" || break
-	assert_file_contains "$dom" "<table class=\"view-$v\">" || break
+	assert_file_contains "$dom" "<table class=\"view-$v sortable\">" || break
 done
 assert_file_contains "$dom" '<th class="">ADDRESS</th><th class="">NAME</th><th class="">HELO</th>' &&
-	assert_file_contains "$dom" '<th class="num">LEGACY</th>' &&
+	assert_file_contains "$dom" '<th class="num">TLS&lt;1.2</th><th class="num">PLAIN</th>' &&
+	assert_file_contains "$dom" '<th class="">CIPHERS</th>' &&
+	assert_file_contains "$dom" '<th class="">MX HOSTS</th><th class="">SENDER DOMAINS</th><th class="">FIRST SEEN</th>' &&
+	assert_file_contains "$dom" '<th class="num">TREND</th>' &&
+	assert_file_contains "$dom" '<svg class="spark" ' &&
 	assert_file_contains "$dom" '<th class="">RULE</th>' &&
 	assert_file_contains "$dom" '<th class="">DATE</th>' &&
 	assert_file_contains "$dom" 'aria-label="TLS version share per day"' &&
