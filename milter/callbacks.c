@@ -32,6 +32,7 @@
 #include "callbacks.h"
 #include "context.h"
 #include "eom.h"
+#include "metrics.h"
 #include "msg.h"
 #include "reply.h"
 #include "txn.h"
@@ -75,8 +76,8 @@ wanted_steps(const struct snapshot *snap)
 {
 	unsigned long steps = 0;
 
-	steps |= SMFIP_NR_CONN;   /* connect is never answered: only read */
-	steps |= SMFIP_NR_HELO;   /* HELO is never answered (421 there loses the reply) */
+	steps |= SMFIP_NR_CONN; /* connect is never answered: only read */
+	steps |= SMFIP_NR_HELO; /* HELO is never answered (421 there loses the reply) */
 	/*
 	 * DATA is not skipped although nothing happens there: its reply keeps
 	 * the milter connection from stalling on Nagle and delayed ACKs before
@@ -361,6 +362,7 @@ cb_close(SMFICTX *ctx)
 	if (conn == NULL)
 		return SMFIS_CONTINUE;
 	txn_end(conn, NULL);
+	metrics_count_session(ctx_value_get(&conn->listener), ctx_value_get(&conn->tls_version));
 	smfi_setpriv(ctx, NULL);
 	conn_free(conn);
 	return SMFIS_CONTINUE;

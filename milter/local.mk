@@ -18,7 +18,9 @@ milter_libmiltercore_a_SOURCES = \
 	milter/snapshot.c milter/snapshot.h \
 	milter/context.c milter/context.h \
 	milter/txn.c milter/txn.h \
-	milter/explain.c milter/explain.h
+	milter/explain.c milter/explain.h \
+	milter/metrics.c milter/metrics.h \
+	milter/metrics_line.c milter/metrics_line.h
 
 milter_milter_tlspolicy_SOURCES = \
 	milter/main.c \
@@ -26,9 +28,11 @@ milter_milter_tlspolicy_SOURCES = \
 	milter/eom.c milter/eom.h \
 	milter/signals.c milter/signals.h \
 	milter/process.c milter/process.h \
-	milter/listen_socket.c milter/listen_socket.h
+	milter/listen_socket.c milter/listen_socket.h \
+	milter/metrics_http.c milter/metrics_http.h
+milter_milter_tlspolicy_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS)
 milter_milter_tlspolicy_LDADD = milter/libmiltercore.a policy/libpolicy.a \
-	$(YAML_LIBS) $(MILTER_LIBS) $(PTHREAD_LIBS)
+	$(YAML_LIBS) $(MILTER_LIBS) $(MHD_LIBS) $(PTHREAD_LIBS)
 
 dist_man_MANS += milter/milter-tlspolicy.8
 

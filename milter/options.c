@@ -53,6 +53,8 @@ static const struct option_spec {
      "unix socket permissions (default: 0660)"},
     {'L', OPT_STRING, offsetof(struct options, log_dest), "DEST",
      "transaction log: syslog (default), stderr or a file"},
+    {'M', OPT_STRING, offsetof(struct options, metrics), "inet:PORT@ADDR",
+     "serve Prometheus metrics at http://ADDR:PORT/metrics (inet6: too)"},
     {'d', OPT_FLAG, offsetof(struct options, debug), NULL, "debug messages to stderr"},
     {'V', OPT_FLAG, offsetof(struct options, version), NULL, "print the version and exit"},
     {'h', OPT_FLAG, offsetof(struct options, help), NULL, "print this help and exit"},
@@ -161,6 +163,12 @@ options_check(const struct options *o, char *err, size_t errlen)
 		         "-p: bad socket \"%s\" (inet:PORT@HOST, inet6:PORT@HOST, "
 		         "unix:/path or local:/path)",
 		         o->socket);
+		return -1;
+	}
+	if (o->metrics != NULL && strncmp(o->metrics, "inet:", 5) != 0 &&
+	    strncmp(o->metrics, "inet6:", 6) != 0) {
+		snprintf(err, errlen, "-M: bad address \"%s\" (inet:PORT@ADDR or inet6:PORT@ADDR)",
+		         o->metrics);
 		return -1;
 	}
 	return 0;
