@@ -489,6 +489,7 @@ metrics_reset(void)
 {
 	size_t i;
 
+	atomic_store(&enabled, 0);
 	family_reset(&transactions);
 	family_reset(&sessions);
 	for (i = 0; i < METRICS_LISTENERS_MAX; i++) {
