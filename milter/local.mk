@@ -65,6 +65,7 @@ tests_unit_test_milter_metrics_SOURCES = tests/unit/test_milter_metrics.c
 tests_unit_test_milter_metrics_CFLAGS = $(MILTER_UNIT_FLAGS)
 tests_unit_test_milter_metrics_LDADD = $(MILTER_UNIT_LIBS)
 
-EXTRA_DIST += contrib/postfix contrib/policies \
+EXTRA_DIST += contrib/postfix contrib/policies contrib/prometheus contrib/grafana \
 	tests/e2e/lib/milter-cases.sh tests/e2e/policies \
-	tests/e2e/postfix/test_milter.sh tests/e2e/sendmail/test_milter.sh
+	tests/e2e/postfix/test_milter.sh tests/e2e/sendmail/test_milter.sh \
+	tests/e2e/postfix/test_metrics.sh
