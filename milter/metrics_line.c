@@ -20,7 +20,7 @@ key_index(const char *key, size_t len, const char *const *keys, size_t count)
 	size_t i;
 
 	for (i = 0; i < count; i++)
-		if (strncmp(keys[i], key, len) == 0 && keys[i][len] == '\0')
+		if (keys[i][0] == key[0] && strncmp(keys[i], key, len) == 0 && keys[i][len] == '\0')
 			break;
 	return i;
 }
@@ -29,25 +29,26 @@ key_index(const char *key, size_t len, const char *const *keys, size_t count)
 static const char *
 take_value(const char *p, char *out)
 {
-	size_t o = 0;
+	size_t o = 0, len;
 
-	if (*p == '"') {
-		for (p++; *p != '\0' && *p != '"'; p++) {
-			if (*p == '\\' && p[1] != '\0')
-				p++;
-			if (out != NULL && o < METRICS_LINE_VALUE_MAX - 1)
-				out[o++] = *p;
+	if (*p != '"') {
+		len = strcspn(p, " ");
+		if (out != NULL) {
+			o = len < METRICS_LINE_VALUE_MAX - 1 ? len : METRICS_LINE_VALUE_MAX - 1;
+			memcpy(out, p, o);
+			out[o] = '\0';
 		}
-		if (*p == '"')
+		return p + len;
+	}
+	for (p++; *p != '\0' && *p != '"'; p++) {
+		if (*p == '\\' && p[1] != '\0')
 			p++;
-	} else {
-		for (; *p != '\0' && *p != ' '; p++)
-			if (out != NULL && o < METRICS_LINE_VALUE_MAX - 1)
-				out[o++] = *p;
+		if (out != NULL && o < METRICS_LINE_VALUE_MAX - 1)
+			out[o++] = *p;
 	}
 	if (out != NULL)
 		out[o] = '\0';
-	return p;
+	return *p == '"' ? p + 1 : p;
 }
 
 size_t
@@ -59,7 +60,7 @@ metrics_line_values(const char *line, const char *const *keys, size_t count,
 
 	for (i = 0; i < count; i++)
 		strcpy(values[i], "-");
-	while (p != NULL && *p != '\0') {
+	while (p != NULL && *p != '\0' && found < count) {
 		p += strspn(p, " ");
 		len = strcspn(p, "= \"");
 		if (p[len] != '=') {
