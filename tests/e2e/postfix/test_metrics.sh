@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2034  # the MC_* settings are read by tests/e2e/lib/milter-cases.sh
 # test_metrics.sh -- milter-tlspolicy -M scraped by a real Prometheus, mail through a real Postfix 3.7
 #
 # Usage (as root, from the build directory, or with MILTER/PROBE set):
@@ -29,7 +30,7 @@ TOP=$(cd "$HERE/../../.." && pwd)
 
 PROMETHEUS=${PROMETHEUS:-$(command -v prometheus)}
 PROMTOOL=${PROMTOOL:-$(command -v promtool)}
-[ -x "$PROMETHEUS" ] && [ -x "$PROMTOOL" ] || { echo "$0: prometheus and promtool needed (apt-get install prometheus)"; exit 2; }
+if [ ! -x "$PROMETHEUS" ] || [ ! -x "$PROMTOOL" ]; then echo "$0: prometheus and promtool needed (apt-get install prometheus)"; exit 2; fi
 RULES=$TOP/contrib/prometheus/milter-tlspolicy.rules.yml
 DASHBOARD=$TOP/contrib/grafana/milter-tlspolicy.json
 
@@ -118,10 +119,12 @@ MAIN=$(policy main)
 milter_start "$MAIN" -M "inet:$METRICS_PORT@127.0.0.1" || exit 2
 pf_start || { echo "pf_start failed"; exit 2; }
 
-t_begin "promtool accepts the shipped alerting rules"
+t_begin "promtool accepts the shipped alerting rules and their unit tests"
 out=$("$PROMTOOL" check rules "$RULES" 2>&1)
 assert_eq 0 $? "promtool check rules: $out"
 assert_match 'SUCCESS: 2 rules found' "$out" "two rules"
+out=$(cd "$(dirname "$RULES")" && "$PROMTOOL" test rules milter-tlspolicy.rules.test.yml 2>&1)
+assert_eq 0 $? "promtool test rules: $out"
 t_end
 
 t_begin "-M: GET and HEAD /metrics in text format 0.0.4, 404 elsewhere, 405 for POST"
