@@ -118,6 +118,19 @@ socket_valid(const char *spec)
 	return 0;
 }
 
+/* -M: "inet:PORT@ADDR" or "inet6:PORT@ADDR", PORT in digits, ADDR not empty. */
+static int
+metrics_spec_valid(const char *spec)
+{
+	size_t prefix, digits;
+
+	prefix = strncmp(spec, "inet:", 5) == 0 ? 5 : strncmp(spec, "inet6:", 6) == 0 ? 6 : 0;
+	spec += prefix;
+	digits = strspn(spec, "0123456789");
+	return prefix > 0 && digits > 0 && digits <= 5 && spec[digits] == '@' &&
+	       spec[digits + 1] != '\0';
+}
+
 static int
 option_store(struct options *o, const struct option_spec *spec, const char *arg, char *err,
              size_t errlen)
@@ -165,8 +178,7 @@ options_check(const struct options *o, char *err, size_t errlen)
 		         o->socket);
 		return -1;
 	}
-	if (o->metrics != NULL && strncmp(o->metrics, "inet:", 5) != 0 &&
-	    strncmp(o->metrics, "inet6:", 6) != 0) {
+	if (o->metrics != NULL && !metrics_spec_valid(o->metrics)) {
 		snprintf(err, errlen, "-M: bad address \"%s\" (inet:PORT@ADDR or inet6:PORT@ADDR)",
 		         o->metrics);
 		return -1;

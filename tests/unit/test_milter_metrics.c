@@ -377,8 +377,7 @@ test_rollout_and_reloads(void)
 	policy_errors_free(&errors);
 	text = metrics_render(p, 20260301, 3, &len);
 	CU_ASSERT_EQUAL(sample(text, "milter_tlspolicy_rollout_percent{rule=\"ramp\"}"), 2.5);
-	CU_ASSERT_EQUAL(sample(text, "milter_tlspolicy_rollout_percent{rule=\"odd.name_2\"}"),
-	                50);
+	CU_ASSERT_EQUAL(sample(text, "milter_tlspolicy_rollout_percent{rule=\"odd.name_2\"}"), 50);
 	CU_ASSERT_PTR_NULL(strstr(text, "rule=\"plain\""));
 	CU_ASSERT_EQUAL(sample(text, "milter_tlspolicy_connections"), 3);
 	CU_ASSERT_EQUAL(sample(text, "milter_tlspolicy_policy_reloads_total{result=\"failure\"}"),
@@ -445,6 +444,10 @@ test_option(void)
 	char *ok[] = {"milter-tlspolicy", "-M", "inet:9495@127.0.0.1", NULL};
 	char *ok6[] = {"milter-tlspolicy", "-M", "inet6:9495@[::1]", NULL};
 	char *bad[] = {"milter-tlspolicy", "-M", "unix:/tmp/m", NULL};
+	static const char *const bad_specs[] = {"inet:80x@127.0.0.1", "inet:@127.0.0.1",
+	                                        "inet:9495@",         "inet:9495",
+	                                        "9495@127.0.0.1",     "inet6:123456@::1"};
+	size_t i;
 	struct options o;
 	char err[256];
 
@@ -453,6 +456,10 @@ test_option(void)
 	CU_ASSERT_EQUAL(options_parse(3, ok6, &o, err, sizeof(err)), 0);
 	CU_ASSERT_EQUAL(options_parse(3, bad, &o, err, sizeof(err)), -1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(err, "-M"));
+	for (i = 0; i < sizeof(bad_specs) / sizeof(bad_specs[0]); i++) {
+		bad[2] = (char *)bad_specs[i];
+		CU_ASSERT_EQUAL(options_parse(3, bad, &o, err, sizeof(err)), -1);
+	}
 	CU_ASSERT_EQUAL(options_parse(1, ok, &o, err, sizeof(err)), 0);
 	CU_ASSERT_PTR_NULL(o.metrics);
 }
