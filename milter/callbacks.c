@@ -32,6 +32,7 @@
 #include "callbacks.h"
 #include "context.h"
 #include "eom.h"
+#include "metrics.h"
 #include "msg.h"
 #include "reply.h"
 #include "txn.h"
@@ -361,6 +362,7 @@ cb_close(SMFICTX *ctx)
 	if (conn == NULL)
 		return SMFIS_CONTINUE;
 	txn_end(conn, NULL);
+	metrics_count_session(ctx_value_get(&conn->listener), ctx_value_get(&conn->tls_version));
 	smfi_setpriv(ctx, NULL);
 	conn_free(conn);
 	return SMFIS_CONTINUE;

@@ -20,7 +20,9 @@ milter_libmiltercore_a_SOURCES = \
 	milter/txn.c milter/txn.h \
 	milter/explain.c milter/explain.h \
 	milter/reload_status.c milter/reload_status.h \
-	milter/service_notify.c milter/service_notify.h
+	milter/service_notify.c milter/service_notify.h \
+	milter/metrics.c milter/metrics.h \
+	milter/metrics_line.c milter/metrics_line.h
 
 milter_milter_tlspolicy_SOURCES = \
 	milter/main.c \
@@ -30,9 +32,11 @@ milter_milter_tlspolicy_SOURCES = \
 	milter/process.c milter/process.h \
 	milter/listen_socket.c milter/listen_socket.h \
 	milter/reload_ctl.c milter/reload_ctl.h \
-	milter/reload_client.c milter/reload_client.h
+	milter/reload_client.c milter/reload_client.h \
+	milter/metrics_http.c milter/metrics_http.h
+milter_milter_tlspolicy_CFLAGS = $(AM_CFLAGS) $(MHD_CFLAGS)
 milter_milter_tlspolicy_LDADD = milter/libmiltercore.a policy/libpolicy.a \
-	$(YAML_LIBS) $(MILTER_LIBS) $(PTHREAD_LIBS)
+	$(YAML_LIBS) $(MILTER_LIBS) $(MHD_LIBS) $(PTHREAD_LIBS)
 
 dist_man_MANS += milter/milter-tlspolicy.8
 
@@ -59,9 +63,16 @@ tests_unit_test_milter_txn_SOURCES = tests/unit/test_milter_txn.c
 tests_unit_test_milter_txn_CFLAGS = $(MILTER_UNIT_FLAGS)
 tests_unit_test_milter_txn_LDADD = $(MILTER_UNIT_LIBS)
 
-EXTRA_DIST += contrib/postfix contrib/policies \
+check_PROGRAMS += tests/unit/test_milter_metrics
+TESTS += tests/unit/test_milter_metrics
+tests_unit_test_milter_metrics_SOURCES = tests/unit/test_milter_metrics.c
+tests_unit_test_milter_metrics_CFLAGS = $(MILTER_UNIT_FLAGS)
+tests_unit_test_milter_metrics_LDADD = $(MILTER_UNIT_LIBS)
+
+EXTRA_DIST += contrib/postfix contrib/policies contrib/prometheus contrib/grafana \
 	tests/e2e/lib/milter-cases.sh tests/e2e/policies \
-	tests/e2e/postfix/test_milter.sh tests/e2e/sendmail/test_milter.sh
+	tests/e2e/postfix/test_milter.sh tests/e2e/sendmail/test_milter.sh \
+	tests/e2e/postfix/test_metrics.sh
 
 check_PROGRAMS += tests/unit/test_reload_status
 TESTS += tests/unit/test_reload_status

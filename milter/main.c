@@ -33,6 +33,7 @@
 #include "context.h"
 #include "explain.h"
 #include "listen_socket.h"
+#include "metrics_http.h"
 #include "msg.h"
 #include "options.h"
 #include "process.h"
@@ -151,6 +152,8 @@ prepare(const struct options *o, struct run_as *who, int *have_who)
 		snprintf(err, sizeof(err), "cannot register with libmilter (socket %s)", o->socket);
 		goto fail;
 	}
+	if (o->metrics != NULL && metrics_http_open(o->metrics, err, sizeof(err)) != 0)
+		goto fail;
 	if (o->debug)
 		smfi_setdbg(1);
 	errno = 0;
@@ -207,6 +210,8 @@ run(const struct options *o)
 		msg_error("cannot set up signal handling");
 		return EXIT_RUNTIME;
 	}
+	if (metrics_http_start() != 0)
+		return EXIT_RUNTIME;
 	if (pthread_create(&milter, NULL, milter_thread, NULL) != 0) {
 		msg_error("cannot start the milter thread");
 		return EXIT_RUNTIME;
@@ -270,6 +275,7 @@ main(int argc, char **argv)
 	    (status = become_daemon(&o, &who, have_who)) != EXIT_OK)
 		return status;
 	status = run(&o);
+	metrics_http_stop();
 	snapshot_shutdown();
 	txn_log_close();
 	process_remove_pidfile(o.pidfile);

@@ -53,6 +53,8 @@ static const struct option_spec {
      "unix socket permissions (default: 0660)"},
     {'L', OPT_STRING, offsetof(struct options, log_dest), "DEST",
      "transaction log: syslog (default), stderr or a file"},
+    {'M', OPT_STRING, offsetof(struct options, metrics), "inet:PORT@ADDR",
+     "serve Prometheus metrics at http://ADDR:PORT/metrics (inet6: too)"},
     {'d', OPT_FLAG, offsetof(struct options, debug), NULL, "debug messages to stderr"},
     {'R', OPT_FLAG, offsetof(struct options, reload), NULL,
      "reload the daemon of -P FILE, wait: 0 reloaded, 1 old policy kept, 2 no answer"},
@@ -118,6 +120,19 @@ socket_valid(const char *spec)
 	return 0;
 }
 
+/* -M: "inet:PORT@ADDR" or "inet6:PORT@ADDR", PORT in digits, ADDR not empty. */
+static int
+metrics_spec_valid(const char *spec)
+{
+	size_t prefix, digits;
+
+	prefix = strncmp(spec, "inet:", 5) == 0 ? 5 : strncmp(spec, "inet6:", 6) == 0 ? 6 : 0;
+	spec += prefix;
+	digits = strspn(spec, "0123456789");
+	return prefix > 0 && digits > 0 && digits <= 5 && spec[digits] == '@' &&
+	       spec[digits + 1] != '\0';
+}
+
 static int
 option_store(struct options *o, const struct option_spec *spec, const char *arg, char *err,
              size_t errlen)
@@ -167,6 +182,11 @@ options_check(const struct options *o, char *err, size_t errlen)
 		         "-p: bad socket \"%s\" (inet:PORT@HOST, inet6:PORT@HOST, "
 		         "unix:/path or local:/path)",
 		         o->socket);
+		return -1;
+	}
+	if (o->metrics != NULL && !metrics_spec_valid(o->metrics)) {
+		snprintf(err, errlen, "-M: bad address \"%s\" (inet:PORT@ADDR or inet6:PORT@ADDR)",
+		         o->metrics);
 		return -1;
 	}
 	return 0;

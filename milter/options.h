@@ -36,6 +36,7 @@ struct options {
 	const char *pidfile;     /* -P */
 	unsigned socket_mode;    /* -m, parsed octal */
 	const char *log_dest;    /* -L syslog | stderr | FILE */
+	const char *metrics;     /* -M inet:PORT@ADDR, NULL: no metrics */
 	int debug;               /* -d */
 	int version;             /* -V */
 	int help;                /* -h */

@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 
+#include "metrics.h"
 #include "msg.h"
 #include "snapshot.h"
 #include "xalloc.h"
@@ -79,6 +80,7 @@ snapshot_init(const char *path)
 	if ((s = snapshot_load()) == NULL)
 		return -1;
 	snapshot_swap(s);
+	metrics_policy_loaded();
 	return 0;
 }
 
@@ -118,11 +120,13 @@ snapshot_reload(void)
 		pthread_mutex_lock(&snapshot_lock);
 		gen = generation;
 		pthread_mutex_unlock(&snapshot_lock);
+		metrics_count_reload(0);
 		msg_error("%s: reload failed, keeping the policy in force (generation %u)",
 		          policy_path, gen);
 		return -1;
 	}
 	old = snapshot_swap(s);
+	metrics_count_reload(1);
 	msg_info("%s: policy reloaded: %zu rules, generation %u", policy_path,
 	         policy_rule_count(s->policy), s->generation);
 	snapshot_release(old);

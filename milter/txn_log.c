@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "log_keys.h"
+#include "metrics.h"
 #include "sanitize.h"
 #include "txn_log.h"
 
@@ -239,16 +240,18 @@ void
 txn_log_write(const struct txn_record *record)
 {
 	char line[TXN_LOG_LINE_MAX];
-	size_t len = 0, done = 0;
+	size_t len = 0, done = 0, body;
 	ssize_t n;
 
 	if (dest_kind == DEST_SYSLOG) {
 		txn_log_format(line, sizeof(line), record);
+		metrics_count_transaction(line);
 		syslog(LOG_MAIL | LOG_INFO, "%s", line);
 		return;
 	}
-	len = txn_log_stamp(line, sizeof(line), time(NULL), host_name, (long)getpid());
-	len += txn_log_format(line + len, sizeof(line) - len - 1, record);
+	body = txn_log_stamp(line, sizeof(line), time(NULL), host_name, (long)getpid());
+	len = body + txn_log_format(line + body, sizeof(line) - body - 1, record);
+	metrics_count_transaction(line + body);
 	line[len++] = '\n';
 	/* One write per line; a short write to a regular file is only finished off. */
 	while (done < len && (n = write(dest_fd, line + done, len - done)) > 0)

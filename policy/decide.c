@@ -171,3 +171,15 @@ policy_decide(const struct policy *policy, const struct session_facts *facts,
 	}
 	fill_decision(policy, &policy->default_rule, (int)policy->rule_count, d);
 }
+
+int
+policy_rule_rollout(const struct policy *policy, size_t index, int today, const char **name)
+{
+	const struct rule *r;
+
+	if (index >= policy->rule_count)
+		return -1;
+	r = &policy->rules[index];
+	*name = r->name;
+	return r->has_rollout ? percent_in_force(&r->rollout, today) : -1;
+}

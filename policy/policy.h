@@ -12,6 +12,8 @@ struct policy *policy_load_text(const char *path, const char *text, size_t len,
  *	int policy_has_recipient_rules(const struct policy *policy);
  *	int policy_needs_headers(const struct policy *policy);
  *	size_t policy_rule_count(const struct policy *policy);
+ *	int policy_rule_rollout(const struct policy *policy, size_t index, int today,
+ *	    const char **name);
  *
  *	void policy_decide(const struct policy *policy, const struct session_facts *facts,
  *	    const struct decide_context *when, struct decision *decision);
@@ -44,6 +46,11 @@ struct policy *policy_load_text(const char *path, const char *text, size_t len,
  *	stage.
  *
  *	The session facts are filled with the facts_*() helpers of facts.h.
+ *
+ *	policy_rule_rollout() gives the name of rule index and its rollout
+ *	percentage in force on today (YYYYMMDD) in basis points, the same
+ *	policy_decide() uses, or -1 when the rule has no rollout (or there is
+ *	no such rule).
  *
  *	policy_action_name() and policy_percent_text() write a decision the
  *	way the log line does ("defer"; 2500 basis points as "25", 250 as
@@ -148,6 +155,7 @@ const struct policy_settings *policy_settings(const struct policy *policy);
 int policy_has_recipient_rules(const struct policy *policy);
 int policy_needs_headers(const struct policy *policy);
 size_t policy_rule_count(const struct policy *policy);
+int policy_rule_rollout(const struct policy *policy, size_t index, int today, const char **name);
 
 void policy_decide(const struct policy *policy, const struct session_facts *facts,
                    const struct decide_context *when, struct decision *decision);

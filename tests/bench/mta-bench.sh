@@ -17,6 +17,9 @@
 #                Postfix, so it needs no header stage (only with --configs)
 #   decide-base, tag-base   decide and tag with the binary given by --baseline (another build, to compare
 #                two builds in the same rounds; only with --configs)
+#   decide-metrics, tag-metrics   decide and tag with -M (Prometheus metrics), scraped every second during the
+#                whole bench as Prometheus would; each run also checks that the transactions counter grew by
+#                exactly the number of log lines (only with --configs)
 # Loads:
 #   plain-N      smtp-source -s N -m MESSAGES -l SIZE (one message per session, plaintext), N from --sessions
 #   tls-N        tlspolicy-probe load --sessions N --messages-per-session M --total T --tls-mix MIX --size SIZE
@@ -143,10 +146,10 @@ IFS=, read -r -a CONFIG_LIST <<< "$CONFIGS"
 case ",$CONFIGS," in *,none,*) ;; *) CONFIG_LIST=(none "${CONFIG_LIST[@]}") ;; esac
 for c in "${CONFIG_LIST[@]}"; do
     case $c in
-    none|decide|tag|decide-unix|tag-unix|tag-nostrip) ;;
+    none|decide|tag|decide-unix|tag-unix|tag-nostrip|decide-metrics|tag-metrics) ;;
     decide-base|tag-base) [ -x "$BASELINE" ] || die "$c needs --baseline FILE (an executable milter-tlspolicy)" ;;
     postfwd) command -v postfwd2 >/dev/null || die "postfwd2 not found (apt-get install postfwd), or leave out postfwd" ;;
-    *) die "unknown configuration '$c' (none decide tag postfwd decide-unix tag-unix tag-nostrip decide-base tag-base)" ;;
+    *) die "unknown configuration '$c' (none decide tag postfwd decide-unix tag-unix tag-nostrip decide-base tag-base decide-metrics tag-metrics)" ;;
     esac
 done
 LOADS=()
@@ -277,12 +280,16 @@ wait_for "e2e_port_listening $SINK_PORT" 5 || die "smtp-sink does not listen"
 pf_start || die "Postfix did not start (see $PF_LOG)"
 PF_MASTER=$(_pf_master_pid) || die "no Postfix master pid"
 
-declare -A FILTER_PID MILTER_SPEC MILTER_LOG
+declare -A FILTER_PID MILTER_SPEC MILTER_LOG METRICS_PORT
 SOCKDIR=$TMP/sock
 mkdir -p "$SOCKDIR" && chmod 755 "$SOCKDIR"
 
-start_milter() { # CONFIG POLICY unix|inet [BINARY]
-    local name=$1 policy=$2 kind=$3 binary=${4:-$MILTER} mport spec listen
+start_milter() { # CONFIG POLICY unix|inet [BINARY [metrics]]
+    local name=$1 policy=$2 kind=$3 binary=${4:-$MILTER} mport spec listen metrics=()
+    if [ "${5:-}" = metrics ]; then
+        e2e_alloc_port "METRICS_PORT[$name]" || return 1
+        metrics=(-M "inet:${METRICS_PORT[$name]}@127.0.0.1")
+    fi
     if [ "$kind" = unix ]; then
         listen=unix:$SOCKDIR/$name.sock
         spec=$listen
@@ -292,7 +299,7 @@ start_milter() { # CONFIG POLICY unix|inet [BINARY]
         spec=inet:127.0.0.1:$mport
     fi
     MILTER_LOG[$name]=$TMP/$name.log
-    e2e_bg "milter-$name" "$binary" -f -c "$policy" -p "$listen" -m 0666 -L "${MILTER_LOG[$name]}"
+    e2e_bg "milter-$name" "$binary" -f -c "$policy" -p "$listen" -m 0666 -L "${MILTER_LOG[$name]}" "${metrics[@]}"
     FILTER_PID[$name]=$E2E_BG_PID
     MILTER_SPEC[$name]=$spec
     if [ "$kind" = unix ]; then
@@ -325,6 +332,8 @@ for c in "${CONFIG_LIST[@]}"; do
     tag-nostrip) start_milter tag-nostrip "$BENCH_DIR/policies/tag-nostrip.yaml" inet ;;
     decide-base) start_milter decide-base "$BENCH_DIR/policies/decide-only.yaml" inet "$BASELINE" ;;
     tag-base) start_milter tag-base "$BENCH_DIR/policies/tag-all.yaml" inet "$BASELINE" ;;
+    decide-metrics) start_milter decide-metrics "$BENCH_DIR/policies/decide-only.yaml" inet "$MILTER" metrics ;;
+    tag-metrics) start_milter tag-metrics "$BENCH_DIR/policies/tag-all.yaml" inet "$MILTER" metrics ;;
     postfwd) start_postfwd ;;
     esac
 done
@@ -347,6 +356,26 @@ filter_ticks() { # CONFIG
     *) proc_ticks "${FILTER_PID[$1]}" ;;
     esac
 }
+
+# scrape PORT: GET /metrics once (bash /dev/tcp: no client process to start), the body on stdout
+scrape() {
+    exec 3<> "/dev/tcp/127.0.0.1/$1" || return 1
+    printf 'GET /metrics HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' >&3
+    cat <&3
+    exec 3<&-
+}
+
+# metrics_tx CONFIG: the sum of the milter's transactions counter (0 without -M)
+metrics_tx() {
+    [ -n "${METRICS_PORT[$1]:-}" ] || { echo 0; return; }
+    scrape "${METRICS_PORT[$1]}" | awk '/^milter_tlspolicy_transactions_total\{/ {n += $NF} END {print n + 0}'
+}
+
+# A scrape every second of each -M milter while the bench runs, as a Prometheus with a 1 s interval would.
+for c in "${!METRICS_PORT[@]}"; do
+    e2e_bg "scraper-$c" bash -c "while sleep 1; do exec 3<>/dev/tcp/127.0.0.1/${METRICS_PORT[$c]} || continue;
+        printf 'GET /metrics HTTP/1.0\r\n\r\n' >&3; cat <&3 > /dev/null; exec 3<&-; done"
+done
 
 log_lines() { # CONFIG: the milter's transaction log lines so far
     case $1 in
@@ -399,12 +428,12 @@ except Exception as e:
 # expected milter log lines for a run: one per transaction (plaintext) or per session outcome (TLS)
 run_one() { # ROUND LOAD CONFIG
     local round=$1 load=$2 c=$3 s0 s1 f0 f1 p0 p1 l0 l1 t0 out tx acc failed note end lost secs rate fcpu pcpu
-    local b0 a0 b1 a1 scpu busy
+    local b0 a0 b1 a1 scpu busy m0 m1
     apply_config "$c" || die "cannot configure Postfix for $c"
     pf_wait_queue_empty 60 || note_bad "queue not empty before the run"
     wait_quiet
     s0=$(sink_count)
-    f0=$(filter_ticks "$c"); p0=$(tree_ticks "$PF_MASTER"); l0=$(log_lines "$c")
+    f0=$(filter_ticks "$c"); p0=$(tree_ticks "$PF_MASTER"); l0=$(log_lines "$c"); m0=$(metrics_tx "$c")
     out=$E2E_WORK/logs/run-$round-$load-$c.out
     read -r b0 a0 < <(sys_ticks)
     t0=$EPOCHREALTIME
@@ -415,7 +444,7 @@ run_one() { # ROUND LOAD CONFIG
     pf_wait_queue_empty 60 || note="queue-not-empty"
     sleep 0.3                                    # a late duplicate would show up now
     s1=$(sink_count)
-    f1=$(filter_ticks "$c"); p1=$(tree_ticks "$PF_MASTER"); l1=$(log_lines "$c")
+    f1=$(filter_ticks "$c"); p1=$(tree_ticks "$PF_MASTER"); l1=$(log_lines "$c"); m1=$(metrics_tx "$c")
     lost=$(( acc - (s1 - s0) ))
     secs=$(awk -v a="$t0" -v b="$end" 'BEGIN {printf "%.3f", b - a}')
     rate=$(awk -v n="$tx" -v s="$secs" 'BEGIN {printf "%.1f", (s > 0 ? n / s : 0)}')
@@ -425,6 +454,8 @@ run_one() { # ROUND LOAD CONFIG
     scpu=$(awk -v t=$(( b1 - b0 )) -v n="$tx" -v hz="$CLK_TCK" 'BEGIN {printf "%.3f", (n > 0 ? t / hz / n * 1000 : 0)}')
     busy=$(awk -v b=$(( b1 - b0 )) -v a=$(( a1 - a0 )) 'BEGIN {printf "%.0f", (a > 0 ? 100 * b / a : 0)}')
     [ "$c" = none ] || [ "$c" = postfwd ] || [ $(( l1 - l0 )) = "$tx" ] || note="milter-logged-$(( l1 - l0 ))-of-$tx"
+    [ -z "${METRICS_PORT[$c]:-}" ] || [ $(( m1 - m0 )) = $(( l1 - l0 )) ] \
+        || note="metrics-counted-$(( m1 - m0 ))-of-$(( l1 - l0 ))-log-lines"
     if [ "$lost" != 0 ] || [ "$failed" != 0 ] || [ "$note" != - ]; then
         BAD_RUNS=$((BAD_RUNS + 1))
     fi
@@ -466,7 +497,7 @@ rows = list(csv.DictReader(open(sys.argv[1]), delimiter="\t"))
 loads = list(dict.fromkeys(r["load"] for r in rows))
 configs = list(dict.fromkeys(r["config"] for r in rows))
 configs.sort(key=lambda c: ["none", "decide", "tag", "decide-unix", "tag-unix", "tag-nostrip", "decide-base", "tag-base",
-                            "postfwd"].index(c))
+                            "decide-metrics", "tag-metrics", "postfwd"].index(c))
 by = {}
 for r in rows:
     by.setdefault((r["load"], r["config"]), {})[r["round"]] = r
