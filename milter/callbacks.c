@@ -75,8 +75,8 @@ wanted_steps(const struct snapshot *snap)
 {
 	unsigned long steps = 0;
 
-	steps |= SMFIP_NR_CONN;   /* connect is never answered: only read */
-	steps |= SMFIP_NR_HELO;   /* HELO is never answered (421 there loses the reply) */
+	steps |= SMFIP_NR_CONN; /* connect is never answered: only read */
+	steps |= SMFIP_NR_HELO; /* HELO is never answered (421 there loses the reply) */
 	/*
 	 * DATA is not skipped although nothing happens there: its reply keeps
 	 * the milter connection from stalling on Nagle and delayed ACKs before
@@ -121,11 +121,13 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 	struct conn_ctx *conn;
 
 	if ((conn = conn_new()) == NULL) {
+		txn_note_internal_failure();
 		msg_error("out of memory for a new connection");
 		return SMFIS_TEMPFAIL;
 	}
 	smfi_setpriv(ctx, conn);
 	if ((conn->snap = snapshot_acquire()) == NULL) {
+		txn_note_internal_failure();
 		msg_error("no policy loaded");
 		return SMFIS_TEMPFAIL;
 	}
@@ -259,6 +261,7 @@ no_context(SMFICTX *ctx)
 	struct reply reply;
 
 	reply_internal_failure(&reply);
+	txn_note_internal_failure();
 	msg_error("no connection context (negotiation failed); tempfail");
 	return send_reply(ctx, &reply);
 }
@@ -349,7 +352,7 @@ cb_abort(SMFICTX *ctx)
 	struct conn_ctx *conn = conn_of(ctx);
 
 	if (conn != NULL)
-		txn_end(conn, NULL);
+		txn_abort(conn); /* a transaction still open did not complete */
 	return SMFIS_CONTINUE;
 }
 
@@ -360,7 +363,7 @@ cb_close(SMFICTX *ctx)
 
 	if (conn == NULL)
 		return SMFIS_CONTINUE;
-	txn_end(conn, NULL);
+	txn_abort(conn);
 	smfi_setpriv(ctx, NULL);
 	conn_free(conn);
 	return SMFIS_CONTINUE;

@@ -14,7 +14,6 @@ milter_libmiltercore_a_SOURCES = \
 	milter/mta.c milter/mta.h \
 	milter/options.c milter/options.h \
 	milter/when.c milter/when.h \
-	milter/msg.c milter/msg.h \
 	milter/snapshot.c milter/snapshot.h \
 	milter/context.c milter/context.h \
 	milter/txn.c milter/txn.h \
@@ -26,6 +25,7 @@ milter_milter_tlspolicy_SOURCES = \
 	milter/eom.c milter/eom.h \
 	milter/signals.c milter/signals.h \
 	milter/process.c milter/process.h \
+	milter/fd_watch.c milter/fd_watch.h \
 	milter/listen_socket.c milter/listen_socket.h
 milter_milter_tlspolicy_LDADD = milter/libmiltercore.a policy/libpolicy.a \
 	$(YAML_LIBS) $(MILTER_LIBS) $(PTHREAD_LIBS)

@@ -7,9 +7,16 @@
  *
  * DESCRIPTION
  *	The daemon of milter-tlspolicy(8). Start-up order: options, policy,
- *	transaction log, socket (as root), daemonize, pid file, privilege
- *	drop, then the threads: the main thread handles signals
- *	(signals.h), a second one runs libmilter's smfi_main().
+ *	transaction log (given to the run-as user), socket (as root),
+ *	daemonize, pid file, privilege drop, then the threads: the main
+ *	thread handles signals (signals.h), a second one runs libmilter's
+ *	smfi_main(), a third watches the descriptors (fd_watch.h).
+ *
+ *	Stop (SIGTERM, SIGINT): libmilter is told to stop and its listener
+ *	woken at once (signals_wake()), open sessions get STOP_GRACE_SECONDS
+ *	to finish, the reload worker STOP_WORKER_SECONDS more (a reload
+ *	stuck on a file that blocks does not keep the daemon from exiting),
+ *	then the unix socket and the pid file are removed.
  *
  * DIAGNOSTICS
  *	Exit status 0 on success and clean stop, 1 for a usage error or an
@@ -20,6 +27,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +39,9 @@
 #include "callbacks.h"
 #include "context.h"
 #include "explain.h"
+#include "fd_watch.h"
 #include "listen_socket.h"
+#include "load_report.h"
 #include "msg.h"
 #include "options.h"
 #include "process.h"
@@ -43,31 +53,26 @@
 #define EXIT_USAGE   1 /* usage error or invalid policy */
 #define EXIT_RUNTIME 2 /* run-time failure */
 
-#define STOP_GRACE_SECONDS 10 /* how long a stop waits for open sessions */
+#define STOP_GRACE_SECONDS  10 /* how long a stop waits for open sessions */
+#define STOP_WORKER_SECONDS 3  /* ... and then for a reload still running */
+#define STOP_WAKE_SECONDS   10 /* ... and for libmilter's listener to notice */
 
 static int milter_status;
+static atomic_int milter_returned;
+static pthread_t milter;
+static int listen_fd = -1;
 
 /* -n: errors one per line on stderr, or "FILE: OK (N rules)". */
 static int
 check_policy(const char *path)
 {
-	struct policy_errors errors;
 	struct policy *p;
-	size_t i;
 
-	policy_errors_init(&errors);
-	if ((p = policy_load(path, &errors)) == NULL) {
-		for (i = 0; i < errors.count; i++)
-			fprintf(stderr, "%s\n", errors.lines[i]);
-		if (errors.count == 0)
-			fprintf(stderr, "%s: cannot load the policy\n", path);
-		policy_errors_free(&errors);
+	if ((p = policy_load_report(path, LOAD_REPORT_STDERR)) == NULL)
 		return EXIT_USAGE;
-	}
 	printf("%s: OK (%zu rule%s)\n", path, policy_rule_count(p),
 	       policy_rule_count(p) == 1 ? "" : "s");
 	policy_free(p);
-	policy_errors_free(&errors);
 	return EXIT_OK;
 }
 
@@ -75,19 +80,11 @@ check_policy(const char *path)
 static int
 explain(const char *path, const char *session)
 {
-	struct policy_errors errors;
 	struct policy *p;
-	size_t i;
 	int status;
 
-	policy_errors_init(&errors);
-	if ((p = policy_load(path, &errors)) == NULL) {
-		for (i = 0; i < errors.count; i++)
-			fprintf(stderr, "%s\n", errors.lines[i]);
-		policy_errors_free(&errors);
+	if ((p = policy_load_report(path, LOAD_REPORT_STDERR)) == NULL)
 		return EXIT_USAGE;
-	}
-	policy_errors_free(&errors);
 	status = explain_session(p, session, stdout, stderr);
 	policy_free(p);
 	return status;
@@ -97,8 +94,47 @@ static void *
 milter_thread(void *unused)
 {
 	milter_status = smfi_main();
+	atomic_store(&milter_returned, 1);
 	signals_milter_ended();
 	return NULL;
+}
+
+/* Interrupt libmilter's listener in poll() (fd_watch.h, stop). */
+static void
+wake_milter(void)
+{
+	signals_wake(milter);
+}
+
+static void *
+stopper_thread(void *unused)
+{
+	smfi_stop(); /* blocks until the listener lets go of its lock */
+	return NULL;
+}
+
+/*
+ * smfi_stop() sets libmilter's stop flag, then waits for the lock its
+ * listener holds while it polls, 5 s at a time. Call it from a helper
+ * thread and wake the listener until smfi_main() returns: a stop with no
+ * session open takes milliseconds instead of up to 5 s.
+ */
+static void
+stop_milter(void)
+{
+	struct timespec tick = {0, 10 * 1000 * 1000};
+	pthread_t stopper;
+	int i, have_stopper;
+
+	have_stopper = pthread_create(&stopper, NULL, stopper_thread, NULL) == 0;
+	if (!have_stopper)
+		smfi_stop();
+	for (i = 0; i < STOP_WAKE_SECONDS * 100 && !atomic_load(&milter_returned); i++) {
+		wake_milter();
+		nanosleep(&tick, NULL);
+	}
+	if (have_stopper)
+		pthread_join(stopper, NULL);
 }
 
 /* libmilter's signal thread must be parked in our sigwait() (signals.h). */
@@ -142,7 +178,8 @@ prepare(const struct options *o, struct run_as *who, int *have_who)
 	*have_who = o->user != NULL;
 	if (*have_who && process_lookup_user(o->user, who, err, sizeof(err)) != 0)
 		goto fail;
-	if (txn_log_open(o->log_dest, err, sizeof(err)) != 0)
+	if (txn_log_open(o->log_dest, err, sizeof(err)) != 0 ||
+	    (*have_who && txn_log_chown(who->uid, process_log_group(who), err, sizeof(err)) != 0))
 		goto fail;
 	if (callbacks_register() != 0 || smfi_setconn((char *)o->socket) != MI_SUCCESS) {
 		snprintf(err, sizeof(err), "cannot register with libmilter (socket %s)", o->socket);
@@ -156,6 +193,8 @@ prepare(const struct options *o, struct run_as *who, int *have_who)
 		         errno ? ": " : "", errno ? strerror(errno) : "");
 		goto fail;
 	}
+	process_note_socket(o->socket);
+	listen_fd = fd_watch_find_listener(); /* before any other listener exists */
 	if (listen_socket_setup(o->socket, o->socket_mode, *have_who ? who : NULL, err,
 	                        sizeof(err)) != 0)
 		goto fail;
@@ -178,7 +217,8 @@ become_daemon(const struct options *o, const struct run_as *who, int have_who)
 		if (process_daemonize(&ready_fd, err, sizeof(err)) != 0)
 			goto fail;
 	}
-	if (o->pidfile != NULL && process_write_pidfile(o->pidfile, err, sizeof(err)) != 0)
+	if (o->pidfile != NULL &&
+	    process_write_pidfile(o->pidfile, have_who ? who : NULL, err, sizeof(err)) != 0)
 		goto fail;
 	if (have_who && process_drop_privileges(who, err, sizeof(err)) != 0)
 		goto fail;
@@ -194,10 +234,10 @@ fail:
 	return EXIT_RUNTIME;
 }
 
+/* Returns the exit status; *worker_stuck when a reload was still running. */
 static int
-run(const struct options *o)
+run(const struct options *o, int *worker_stuck)
 {
-	pthread_t milter;
 	enum signals_exit why;
 
 	if (signals_start_worker() != 0) {
@@ -209,14 +249,17 @@ run(const struct options *o)
 		return EXIT_RUNTIME;
 	}
 	check_parked();
+	(void)fd_watch_start(listen_fd, wake_milter);
 	msg_info("started: socket %s, policy %s, version %s", o->socket, o->policy_path,
 	         PACKAGE_VERSION);
 	why = signals_wait();
+	fd_watch_stop(); /* the real listening socket back in place */
 	if (why == SIGNALS_STOP)
-		smfi_stop();
+		stop_milter();
 	pthread_join(milter, NULL);
+	process_remove_socket();
 	wait_for_sessions();
-	signals_stop_worker();
+	*worker_stuck = signals_stop_worker(STOP_WORKER_SECONDS) != 0;
 	if (why == SIGNALS_MILTER_ENDED) {
 		msg_error("libmilter stopped by itself (status %d)", milter_status);
 		return EXIT_RUNTIME;
@@ -230,9 +273,10 @@ main(int argc, char **argv)
 {
 	struct options o;
 	struct run_as who;
-	int have_who = 0, status;
+	int have_who = 0, status, worker_stuck = 0;
 	char err[512];
 
+	msg_init("milter-tlspolicy");
 	if (options_parse(argc, argv, &o, err, sizeof(err)) != 0) {
 		fprintf(stderr, "milter-tlspolicy: %s\n", err);
 		options_usage(stderr);
@@ -251,19 +295,22 @@ main(int argc, char **argv)
 		return check_policy(o.policy_path);
 	if (o.explain != NULL)
 		return explain(o.policy_path, o.explain);
-	msg_init(1, o.debug);
+	msg_syslog_init(o.debug);
 	/* From here on SIGHUP and friends wait for the main loop instead of killing us. */
 	if (signals_block() != 0) {
 		msg_error("cannot block signals");
 		return EXIT_RUNTIME;
 	}
 	process_raise_fd_limit();
+	fd_watch_check_capacity();
 	if ((status = prepare(&o, &who, &have_who)) != EXIT_OK ||
 	    (status = become_daemon(&o, &who, have_who)) != EXIT_OK)
 		return status;
-	status = run(&o);
-	snapshot_shutdown();
-	txn_log_close();
+	status = run(&o, &worker_stuck);
+	if (!worker_stuck) { /* else the worker may still use them: exit() frees all */
+		snapshot_shutdown();
+		txn_log_close();
+	}
 	process_remove_pidfile(o.pidfile);
 	return status;
 }

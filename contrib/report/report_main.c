@@ -36,6 +36,7 @@
 #include "intern.h"
 #include "linereader.h"
 #include "logline.h"
+#include "msg.h"
 #include "output.h"
 #include "replay.h"
 #include "view.h"
@@ -333,6 +334,7 @@ main(int argc, char **argv)
 	struct scan sc;
 	int first, status;
 
+	msg_init(PROG);
 	if ((first = parse_args(argc, argv, &o)) < 0)
 		return 1;
 	memset(&sc, 0, sizeof(sc));
