@@ -58,3 +58,10 @@ tests_unit_test_milter_txn_LDADD = $(MILTER_UNIT_LIBS)
 EXTRA_DIST += contrib/postfix contrib/policies \
 	tests/e2e/lib/milter-cases.sh tests/e2e/policies \
 	tests/e2e/postfix/test_milter.sh tests/e2e/sendmail/test_milter.sh
+
+# The diagnostics module (policy/msg.c) and policy_load_report(), shared by the three programs.
+check_PROGRAMS += tests/unit/test_msg
+TESTS += tests/unit/test_msg
+tests_unit_test_msg_SOURCES = tests/unit/test_msg.c
+tests_unit_test_msg_CFLAGS = $(MILTER_UNIT_FLAGS)
+tests_unit_test_msg_LDADD = $(MILTER_UNIT_LIBS)
