@@ -246,8 +246,17 @@ fd_watch_stop(void)
 	pthread_mutex_unlock(&watch_lock);
 	pthread_join(watcher, NULL);
 	running = 0;
-	close(idle_fd);
 	if (reserve_fd >= 0)
 		close(reserve_fd);
-	idle_fd = reserve_fd = -1;
+	reserve_fd = -1;
+}
+
+int
+fd_watch_close_listener(void)
+{
+	if (running || idle_fd < 0 || listen_fd < 0 || dup2(idle_fd, listen_fd) < 0)
+		return -1;
+	close(idle_fd); /* listen_fd is the idle socket now; the real one is closed */
+	idle_fd = -1;
+	return 0;
 }

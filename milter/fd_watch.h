@@ -7,6 +7,7 @@
  *	int fd_watch_find_listener(void);
  *	int fd_watch_start(int listen_fd, void (*wake)(void));
  *	void fd_watch_stop(void);
+ *	int fd_watch_close_listener(void);
  *	unsigned long fd_watch_exhaustions(void);
  *
  * DESCRIPTION
@@ -55,6 +56,7 @@ void fd_watch_check_capacity(void);
 int fd_watch_find_listener(void);
 int fd_watch_start(int listen_fd, void (*wake)(void));
 void fd_watch_stop(void);
+int fd_watch_close_listener(void);
 unsigned long fd_watch_exhaustions(void);
 
 #endif

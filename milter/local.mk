@@ -57,7 +57,8 @@ tests_unit_test_milter_txn_LDADD = $(MILTER_UNIT_LIBS)
 
 EXTRA_DIST += contrib/postfix contrib/policies \
 	tests/e2e/lib/milter-cases.sh tests/e2e/policies \
-	tests/e2e/postfix/test_milter.sh tests/e2e/sendmail/test_milter.sh
+	tests/e2e/postfix/test_milter.sh tests/e2e/sendmail/test_milter.sh \
+	tests/e2e/postfix/test_daemon_lifecycle.sh
 
 # The diagnostics module (policy/msg.c) and policy_load_report(), shared by the three programs.
 check_PROGRAMS += tests/unit/test_msg

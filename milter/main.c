@@ -12,11 +12,12 @@
  *	thread handles signals (signals.h), a second one runs libmilter's
  *	smfi_main(), a third watches the descriptors (fd_watch.h).
  *
- *	Stop (SIGTERM, SIGINT): libmilter is told to stop and its listener
- *	woken at once (signals_wake()), open sessions get STOP_GRACE_SECONDS
- *	to finish, the reload worker STOP_WORKER_SECONDS more (a reload
- *	stuck on a file that blocks does not keep the daemon from exiting),
- *	then the unix socket and the pid file are removed.
+ *	Stop (SIGTERM, SIGINT): the listening socket is closed (fd_watch.h;
+ *	a unix socket's file removed), open sessions are served for up to
+ *	STOP_GRACE_SECONDS until they end, then libmilter is told to stop
+ *	and its listener woken at once (signals_wake()); the reload worker
+ *	gets STOP_WORKER_SECONDS more (a reload stuck on a file that blocks
+ *	does not keep the daemon from exiting); last the pid file goes.
  *
  * DIAGNOSTICS
  *	Exit status 0 on success and clean stop, 1 for a usage error or an
@@ -254,11 +255,15 @@ run(const struct options *o, int *worker_stuck)
 	         PACKAGE_VERSION);
 	why = signals_wait();
 	fd_watch_stop(); /* the real listening socket back in place */
-	if (why == SIGNALS_STOP)
+	if (why == SIGNALS_STOP) {
+		/* No new sessions; the open ones are served until they end or the grace is up. */
+		if (fd_watch_close_listener() == 0)
+			process_remove_socket();
+		wait_for_sessions();
 		stop_milter();
+	}
 	pthread_join(milter, NULL);
 	process_remove_socket();
-	wait_for_sessions();
 	*worker_stuck = signals_stop_worker(STOP_WORKER_SECONDS) != 0;
 	if (why == SIGNALS_MILTER_ENDED) {
 		msg_error("libmilter stopped by itself (status %d)", milter_status);
