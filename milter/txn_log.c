@@ -240,7 +240,7 @@ txn_log_reopen(void)
 		return -1;
 	}
 	close(fd);
-	msg_info("log file %s reopened", dest_path);
+	msg_info("log file reopened: %s", dest_path);
 	return 0;
 }
 

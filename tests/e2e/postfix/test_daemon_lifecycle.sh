@@ -116,7 +116,7 @@ assert_eq 0 "$RC" "accepted"
 wait_txn " $QID: " || t_fail "no line before the rotation"
 mv "$TXN_LOG" "$TXN_LOG.1"
 kill -USR2 "$MPID"
-wait_for "grep -q 'log file $TXN_LOG reopened' '$MLOG'" 5 || t_fail "no reopen logged"
+wait_for "grep -q 'log file reopened: $TXN_LOG' '$MLOG'" 5 || t_fail "no reopen logged"
 [ -f "$TXN_LOG" ] || t_fail "no new log file"
 send after-rotate "127.0.0.1:$PF_PORT_MX" 1.2 --to rcpt@example.test
 assert_eq 0 "$RC" "accepted"
