@@ -75,8 +75,8 @@ wanted_steps(const struct snapshot *snap)
 {
 	unsigned long steps = 0;
 
-	steps |= SMFIP_NR_CONN; /* connect is never answered: only read */
-	steps |= SMFIP_NR_HELO; /* HELO is never answered (421 there loses the reply) */
+	steps |= SMFIP_NR_CONN;   /* connect is never answered: only read */
+	steps |= SMFIP_NR_HELO;   /* HELO is never answered (421 there loses the reply) */
 	/*
 	 * DATA is not skipped although nothing happens there: its reply keeps
 	 * the milter connection from stalling on Nagle and delayed ACKs before
