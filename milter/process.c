@@ -151,7 +151,7 @@ process_remove_pidfile(const char *path)
 
 	if (path == NULL || !pidfile_is_ours(path) || unlink(path) == 0)
 		return;
-	/* Its directory is not ours to change: leave an empty file, which no tool reads as a pid. */
+	/* The directory is not ours: leave an empty file, which no tool reads as a pid. */
 	if ((fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW)) >= 0) {
 		close(fd);
 		msg_warn("cannot remove pid file %s (its directory is not writable after the "
