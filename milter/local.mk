@@ -1,7 +1,7 @@
 # milter/local.mk -- the milter-tlspolicy daemon (libmilter glue around policy/)
 #
 # The libmilter-free parts (sanitize, audit header, log line, reply, mta,
-# options, when, context, txn, explain) form milter/libmiltercore.a, which
+# options, when, context, txn, explain, fd_watch) form milter/libmiltercore.a, which
 # the unit tests link too.
 sbin_PROGRAMS += milter/milter-tlspolicy
 noinst_LIBRARIES += milter/libmiltercore.a
@@ -17,7 +17,8 @@ milter_libmiltercore_a_SOURCES = \
 	milter/snapshot.c milter/snapshot.h \
 	milter/context.c milter/context.h \
 	milter/txn.c milter/txn.h \
-	milter/explain.c milter/explain.h
+	milter/explain.c milter/explain.h \
+	milter/fd_watch.c milter/fd_watch.h
 
 milter_milter_tlspolicy_SOURCES = \
 	milter/main.c \
@@ -25,7 +26,6 @@ milter_milter_tlspolicy_SOURCES = \
 	milter/eom.c milter/eom.h \
 	milter/signals.c milter/signals.h \
 	milter/process.c milter/process.h \
-	milter/fd_watch.c milter/fd_watch.h \
 	milter/listen_socket.c milter/listen_socket.h
 milter_milter_tlspolicy_LDADD = milter/libmiltercore.a policy/libpolicy.a \
 	$(YAML_LIBS) $(MILTER_LIBS) $(PTHREAD_LIBS)
@@ -66,3 +66,9 @@ TESTS += tests/unit/test_msg
 tests_unit_test_msg_SOURCES = tests/unit/test_msg.c
 tests_unit_test_msg_CFLAGS = $(MILTER_UNIT_FLAGS)
 tests_unit_test_msg_LDADD = $(MILTER_UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_fd_watch
+TESTS += tests/unit/test_fd_watch
+tests_unit_test_fd_watch_SOURCES = tests/unit/test_fd_watch.c
+tests_unit_test_fd_watch_CFLAGS = $(MILTER_UNIT_FLAGS)
+tests_unit_test_fd_watch_LDADD = $(MILTER_UNIT_LIBS)
