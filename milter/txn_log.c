@@ -255,7 +255,7 @@ txn_log_chown(uid_t uid, gid_t gid, char *err, size_t errlen)
 		snprintf(err, errlen, "log file %s: %s", dest_path, strerror(errno));
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || uid == 0)
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || uid == 0 || geteuid() != 0)
 		return 0; /* not ours to change: someone else's file, or a device */
 	if (fchown(dest_fd, uid, gid) != 0 || fchmod(dest_fd, 0640) != 0) {
 		snprintf(err, errlen, "cannot give the log file %s to uid %ld: %s", dest_path,
