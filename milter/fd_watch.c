@@ -7,9 +7,12 @@
  * DESCRIPTION
  *	One thread, two states: watching (is there a free descriptor?) and
  *	paused (libmilter's listening descriptor is the idle socket; waiting
- *	for a free descriptor to put the real one back). All descriptor
- *	juggling happens in that thread, so no lock but the one for its
- *	sleep is needed.
+ *	for a free descriptor to put the real one back). Switching is a
+ *	dup2() onto the listening descriptor's number, which needs no free
+ *	slot: a duplicate of the real socket is kept from the start, so the
+ *	switch works even while libmilter's loop grabs every descriptor that
+ *	becomes free. All descriptor juggling happens in that thread, so no
+ *	lock but the one for its sleep is needed.
  */
 #include "config.h"
 
@@ -43,8 +46,9 @@ static int stopping, running;
 /* The watcher's own state. */
 static int listen_fd = -1; /* libmilter's listening descriptor */
 static int idle_fd = -1;   /* a listening socket nobody connects to */
-static int reserve_fd = -1;
-static int saved_fd = -1; /* the real listening socket while paused */
+static int real_fd = -1;   /* a duplicate of the real listening socket, kept from the start */
+static int paused;         /* listen_fd is the idle socket */
+static int pause_logged;   /* ... and that was logged */
 static void (*wake_milter)(void);
 static time_t last_log;
 
@@ -102,14 +106,15 @@ spare_descriptor(void)
 	return fcntl(idle_fd, F_DUPFD_CLOEXEC, 0);
 }
 
-static void
+/* Returns whether it logged (at most once per LOG_INTERVAL). */
+static int
 log_exhausted(void)
 {
 	time_t now = time(NULL);
 	struct rlimit rl;
 
 	if (last_log != 0 && now - last_log < LOG_INTERVAL)
-		return;
+		return 0;
 	last_log = now;
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
 		rl.rlim_cur = 0;
@@ -117,37 +122,32 @@ log_exhausted(void)
 	         "(%lu time%s so far)",
 	         conn_active(), (unsigned long)rl.rlim_cur, fd_watch_exhaustions(),
 	         fd_watch_exhaustions() == 1 ? "" : "s");
+	return 1;
 }
 
-/* All descriptors taken: park libmilter's poll() on the idle socket. */
+/* All descriptors taken: park libmilter's poll() on the idle socket (dup2() needs no new slot). */
 static void
 pause_listener(void)
 {
-	close(reserve_fd);
-	reserve_fd = -1;
 	atomic_fetch_add_explicit(&exhaustions, 1, memory_order_relaxed);
-	log_exhausted();
-	if ((saved_fd = fcntl(listen_fd, F_DUPFD_CLOEXEC, 0)) < 0)
-		return; /* a session took the reserve's slot first; try again next round */
-	if (dup2(idle_fd, listen_fd) < 0) {
-		close(saved_fd);
-		saved_fd = -1;
-	}
+	pause_logged = log_exhausted();
+	if (dup2(idle_fd, listen_fd) >= 0)
+		paused = 1;
 }
 
 /* A descriptor is free: put the real socket back and wake libmilter. */
 static void
-resume_listener(int spare)
+resume_listener(void)
 {
-	if (dup2(saved_fd, listen_fd) < 0)
+	if (dup2(real_fd, listen_fd) < 0)
 		return;
-	close(saved_fd);
-	saved_fd = -1;
-	reserve_fd = spare;
+	paused = 0;
 	if (wake_milter != NULL)
 		wake_milter();
-	msg_info("descriptors available again (%u sessions open); accepting MTA connections",
-	         conn_active());
+	if (pause_logged) /* the recovery of a pause that was logged */
+		msg_info(
+		    "descriptors available again (%u sessions open); accepting MTA connections",
+		    conn_active());
 }
 
 /* Sleep ms, or less when fd_watch_stop() is called; returns stopping. */
@@ -174,26 +174,17 @@ watch_main(void *unused)
 {
 	int fd;
 
-	while (!nap(saved_fd >= 0 ? PAUSED_MS : WATCH_MS)) {
-		if (reserve_fd < 0 && saved_fd < 0) {
-			/* Get the reserve back first (lost to a racing session in
-			 * pause_listener()). */
-			if ((reserve_fd = spare_descriptor()) < 0 && errno == EMFILE)
-				log_exhausted();
-			continue;
-		}
-		fd = spare_descriptor();
-		if (saved_fd >= 0 && fd >= 0)
-			resume_listener(fd);
-		else if (saved_fd < 0 && fd >= 0)
+	while (!nap(paused ? PAUSED_MS : WATCH_MS)) {
+		if ((fd = spare_descriptor()) >= 0) {
 			close(fd);
-		else if (saved_fd < 0 && (errno == EMFILE || errno == ENFILE))
+			if (paused)
+				resume_listener();
+		} else if (!paused && (errno == EMFILE || errno == ENFILE)) {
 			pause_listener();
+		}
 	}
-	if (saved_fd >= 0 && dup2(saved_fd, listen_fd) >= 0) {
-		close(saved_fd);
-		saved_fd = -1;
-	}
+	if (paused)
+		resume_listener();
 	return NULL;
 }
 
@@ -221,14 +212,14 @@ fd_watch_start(int fd, void (*wake)(void))
 	}
 	listen_fd = fd;
 	wake_milter = wake;
-	if ((idle_fd = idle_socket()) < 0 || (reserve_fd = spare_descriptor()) < 0 ||
+	if ((idle_fd = idle_socket()) < 0 || (real_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0)) < 0 ||
 	    pthread_create(&watcher, NULL, watch_main, NULL) != 0) {
 		msg_warn("cannot watch descriptors: %s", strerror(errno));
 		if (idle_fd >= 0)
 			close(idle_fd);
-		if (reserve_fd >= 0)
-			close(reserve_fd);
-		idle_fd = reserve_fd = -1;
+		if (real_fd >= 0)
+			close(real_fd);
+		idle_fd = real_fd = -1;
 		return -1;
 	}
 	running = 1;
@@ -246,9 +237,6 @@ fd_watch_stop(void)
 	pthread_mutex_unlock(&watch_lock);
 	pthread_join(watcher, NULL);
 	running = 0;
-	if (reserve_fd >= 0)
-		close(reserve_fd);
-	reserve_fd = -1;
 }
 
 int
@@ -256,7 +244,8 @@ fd_watch_close_listener(void)
 {
 	if (running || idle_fd < 0 || listen_fd < 0 || dup2(idle_fd, listen_fd) < 0)
 		return -1;
-	close(idle_fd); /* listen_fd is the idle socket now; the real one is closed */
-	idle_fd = -1;
+	close(real_fd); /* the last reference: the real socket is closed */
+	close(idle_fd); /* listen_fd is the idle socket now */
+	idle_fd = real_fd = -1;
 	return 0;
 }

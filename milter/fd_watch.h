@@ -22,20 +22,21 @@
  *	When every descriptor is taken, libmilter's accept loop does not
  *	wait: poll() says the listening socket is readable, accept() fails
  *	with EMFILE, and it tries again at once, burning a CPU core until a
- *	session ends. fd_watch_start() starts a watchdog thread that keeps
- *	a reserve descriptor and checks ten times a second whether one
- *	more descriptor can be had (dup()). When it cannot, the process is
- *	at its limit: the watchdog logs (at most once a minute) "out of
- *	descriptors: N sessions open, limit L; new MTA connections wait",
- *	counts it (fd_watch_exhaustions()), and stops the spin from outside
- *	libmilter: it frees its reserve descriptor to keep a duplicate of
- *	the listening socket, and puts an idle non-blocking listening socket
- *	(AF_UNIX, never connected to) in the listening descriptor's place
- *	(dup2()), so that libmilter's poll() waits quietly (5 s at a time).
- *	New MTA connections wait in the real socket's backlog. As soon as a
- *	descriptor is free again (checked every 50 ms), the real socket is
- *	put back, libmilter's thread is woken (wake) and the waiting
- *	connections are accepted; that is logged too.
+ *	session ends. fd_watch_start() starts a watchdog thread that checks
+ *	ten times a second whether one more descriptor can be had (dup()).
+ *	When it cannot, the process is at its limit: the watchdog logs (at
+ *	most once a minute) "out of descriptors: N sessions open, limit L;
+ *	new MTA connections wait", counts it (fd_watch_exhaustions()), and
+ *	stops the spin from outside libmilter: it puts an idle non-blocking
+ *	listening socket (AF_UNIX, never connected to) in the listening
+ *	descriptor's place (dup2(); a duplicate of the real socket is kept
+ *	from the start, so this needs no free descriptor), and libmilter's
+ *	poll() waits quietly (5 s at a time). New MTA connections wait in
+ *	the real socket's backlog. As soon as a descriptor is free again
+ *	(checked every 50 ms), the real socket is put back, libmilter's
+ *	thread is woken (wake) and the waiting connections are accepted;
+ *	that is logged too, after a pause that was logged. The watchdog holds two descriptors (the idle
+ *	socket and the duplicate).
  *
  *	listen_fd is libmilter's listening descriptor:
  *	fd_watch_find_listener() returns the first listening socket of the

@@ -155,7 +155,7 @@ test_exhaustion(void)
 	/* The watchdog notices and parks the listening descriptor on its idle socket. */
 	CU_ASSERT_TRUE(wait_family(lfd, AF_UNIX, 2000));
 	CU_ASSERT_EQUAL(fd_watch_exhaustions(), before + 1);
-	/* Free two: one for the watchdog to resume with, one for our client. */
+	/* Free two: one the watchdog finds free, one for our client. */
 	close(fillers[--nfill]);
 	close(fillers[--nfill]);
 	CU_ASSERT_TRUE(wait_family(lfd, AF_INET, 2000));
