@@ -35,8 +35,8 @@
  *	the real socket's backlog. As soon as a descriptor is free again
  *	(checked every 50 ms), the real socket is put back, libmilter's
  *	thread is woken (wake) and the waiting connections are accepted;
- *	that is logged too, after a pause that was logged. The watchdog holds two descriptors (the
- *idle socket and the duplicate).
+ *	that is logged too, after a pause that was logged. The watchdog
+ *	holds two descriptors (the idle socket and the duplicate).
  *
  *	listen_fd is libmilter's listening descriptor:
  *	fd_watch_find_listener() returns the first listening socket of the
