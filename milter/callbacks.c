@@ -122,11 +122,13 @@ cb_negotiate(SMFICTX *ctx, unsigned long f0, unsigned long f1, unsigned long f2,
 	struct conn_ctx *conn;
 
 	if ((conn = conn_new()) == NULL) {
+		txn_note_internal_failure();
 		msg_error("out of memory for a new connection");
 		return SMFIS_TEMPFAIL;
 	}
 	smfi_setpriv(ctx, conn);
 	if ((conn->snap = snapshot_acquire()) == NULL) {
+		txn_note_internal_failure();
 		msg_error("no policy loaded");
 		return SMFIS_TEMPFAIL;
 	}
@@ -260,6 +262,7 @@ no_context(SMFICTX *ctx)
 	struct reply reply;
 
 	reply_internal_failure(&reply);
+	txn_note_internal_failure();
 	msg_error("no connection context (negotiation failed); tempfail");
 	return send_reply(ctx, &reply);
 }
@@ -350,7 +353,7 @@ cb_abort(SMFICTX *ctx)
 	struct conn_ctx *conn = conn_of(ctx);
 
 	if (conn != NULL)
-		txn_end(conn, NULL);
+		txn_abort(conn); /* a transaction still open did not complete */
 	return SMFIS_CONTINUE;
 }
 
@@ -361,7 +364,7 @@ cb_close(SMFICTX *ctx)
 
 	if (conn == NULL)
 		return SMFIS_CONTINUE;
-	txn_end(conn, NULL);
+	txn_abort(conn);
 	metrics_count_session(ctx_value_get(&conn->listener), ctx_value_get(&conn->tls_version));
 	smfi_setpriv(ctx, NULL);
 	conn_free(conn);

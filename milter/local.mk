@@ -1,7 +1,7 @@
 # milter/local.mk -- the milter-tlspolicy daemon (libmilter glue around policy/)
 #
 # The libmilter-free parts (sanitize, audit header, log line, reply, mta,
-# options, when, context, txn, explain) form milter/libmiltercore.a, which
+# options, when, context, txn, explain, fd_watch) form milter/libmiltercore.a, which
 # the unit tests link too.
 sbin_PROGRAMS += milter/milter-tlspolicy
 noinst_LIBRARIES += milter/libmiltercore.a
@@ -14,7 +14,6 @@ milter_libmiltercore_a_SOURCES = \
 	milter/mta.c milter/mta.h \
 	milter/options.c milter/options.h \
 	milter/when.c milter/when.h \
-	milter/msg.c milter/msg.h \
 	milter/snapshot.c milter/snapshot.h \
 	milter/context.c milter/context.h \
 	milter/txn.c milter/txn.h \
@@ -22,7 +21,8 @@ milter_libmiltercore_a_SOURCES = \
 	milter/reload_status.c milter/reload_status.h \
 	milter/service_notify.c milter/service_notify.h \
 	milter/metrics.c milter/metrics.h \
-	milter/metrics_line.c milter/metrics_line.h
+	milter/metrics_line.c milter/metrics_line.h \
+	milter/fd_watch.c milter/fd_watch.h
 
 milter_milter_tlspolicy_SOURCES = \
 	milter/main.c \
@@ -72,7 +72,21 @@ tests_unit_test_milter_metrics_LDADD = $(MILTER_UNIT_LIBS)
 EXTRA_DIST += contrib/postfix contrib/policies contrib/prometheus contrib/grafana \
 	tests/e2e/lib/milter-cases.sh tests/e2e/policies \
 	tests/e2e/postfix/test_milter.sh tests/e2e/sendmail/test_milter.sh \
-	tests/e2e/postfix/test_metrics.sh
+	tests/e2e/postfix/test_metrics.sh \
+	tests/e2e/postfix/test_daemon_lifecycle.sh
+
+# The diagnostics module (policy/msg.c) and policy_load_report(), shared by the three programs.
+check_PROGRAMS += tests/unit/test_msg
+TESTS += tests/unit/test_msg
+tests_unit_test_msg_SOURCES = tests/unit/test_msg.c
+tests_unit_test_msg_CFLAGS = $(MILTER_UNIT_FLAGS)
+tests_unit_test_msg_LDADD = $(MILTER_UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_fd_watch
+TESTS += tests/unit/test_fd_watch
+tests_unit_test_fd_watch_SOURCES = tests/unit/test_fd_watch.c
+tests_unit_test_fd_watch_CFLAGS = $(MILTER_UNIT_FLAGS)
+tests_unit_test_fd_watch_LDADD = $(MILTER_UNIT_LIBS)
 
 check_PROGRAMS += tests/unit/test_reload_status
 TESTS += tests/unit/test_reload_status

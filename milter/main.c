@@ -8,9 +8,17 @@
  *
  * DESCRIPTION
  *	The daemon of milter-tlspolicy(8). Start-up order: options, policy,
- *	transaction log, socket (as root), daemonize, pid file, privilege
- *	drop, then the threads: the main thread handles signals
- *	(signals.h), a second one runs libmilter's smfi_main().
+ *	transaction log (given to the run-as user), socket (as root),
+ *	daemonize, pid file, privilege drop, then the threads: the main
+ *	thread handles signals (signals.h), a second one runs libmilter's
+ *	smfi_main(), a third watches the descriptors (fd_watch.h).
+ *
+ *	Stop (SIGTERM, SIGINT): the listening socket is closed (fd_watch.h;
+ *	a unix socket's file removed), open sessions are served for up to
+ *	STOP_GRACE_SECONDS until they end, then libmilter is told to stop
+ *	and its listener woken at once (signals_wake()); the reload worker
+ *	gets STOP_WORKER_SECONDS more (a reload stuck on a file that blocks
+ *	does not keep the daemon from exiting); last the pid file goes.
  *
  * DIAGNOSTICS
  *	Exit status 0 on success and clean stop, 1 for a usage error or an
@@ -21,6 +29,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,7 +41,9 @@
 #include "callbacks.h"
 #include "context.h"
 #include "explain.h"
+#include "fd_watch.h"
 #include "listen_socket.h"
+#include "load_report.h"
 #include "metrics_http.h"
 #include "msg.h"
 #include "options.h"
@@ -47,31 +58,26 @@
 #define EXIT_USAGE   1 /* usage error or invalid policy */
 #define EXIT_RUNTIME 2 /* run-time failure */
 
-#define STOP_GRACE_SECONDS 10 /* how long a stop waits for open sessions */
+#define STOP_GRACE_SECONDS  10 /* how long a stop waits for open sessions */
+#define STOP_WORKER_SECONDS 3  /* ... and then for a reload still running */
+#define STOP_WAKE_SECONDS   10 /* ... and for libmilter's listener to notice */
 
 static int milter_status;
+static atomic_int milter_returned;
+static pthread_t milter;
+static int listen_fd = -1;
 
 /* -n: errors one per line on stderr, or "FILE: OK (N rules)". */
 static int
 check_policy(const char *path)
 {
-	struct policy_errors errors;
 	struct policy *p;
-	size_t i;
 
-	policy_errors_init(&errors);
-	if ((p = policy_load(path, &errors)) == NULL) {
-		for (i = 0; i < errors.count; i++)
-			fprintf(stderr, "%s\n", errors.lines[i]);
-		if (errors.count == 0)
-			fprintf(stderr, "%s: cannot load the policy\n", path);
-		policy_errors_free(&errors);
+	if ((p = policy_load_report(path, LOAD_REPORT_STDERR)) == NULL)
 		return EXIT_USAGE;
-	}
 	printf("%s: OK (%zu rule%s)\n", path, policy_rule_count(p),
 	       policy_rule_count(p) == 1 ? "" : "s");
 	policy_free(p);
-	policy_errors_free(&errors);
 	return EXIT_OK;
 }
 
@@ -79,19 +85,11 @@ check_policy(const char *path)
 static int
 explain(const char *path, const char *session)
 {
-	struct policy_errors errors;
 	struct policy *p;
-	size_t i;
 	int status;
 
-	policy_errors_init(&errors);
-	if ((p = policy_load(path, &errors)) == NULL) {
-		for (i = 0; i < errors.count; i++)
-			fprintf(stderr, "%s\n", errors.lines[i]);
-		policy_errors_free(&errors);
+	if ((p = policy_load_report(path, LOAD_REPORT_STDERR)) == NULL)
 		return EXIT_USAGE;
-	}
-	policy_errors_free(&errors);
 	status = explain_session(p, session, stdout, stderr);
 	policy_free(p);
 	return status;
@@ -101,8 +99,47 @@ static void *
 milter_thread(void *unused)
 {
 	milter_status = smfi_main();
+	atomic_store(&milter_returned, 1);
 	signals_milter_ended();
 	return NULL;
+}
+
+/* Interrupt libmilter's listener in poll() (fd_watch.h, stop). */
+static void
+wake_milter(void)
+{
+	signals_wake(milter);
+}
+
+static void *
+stopper_thread(void *unused)
+{
+	smfi_stop(); /* blocks until the listener lets go of its lock */
+	return NULL;
+}
+
+/*
+ * smfi_stop() sets libmilter's stop flag, then waits for the lock its
+ * listener holds while it polls, 5 s at a time. Call it from a helper
+ * thread and wake the listener until smfi_main() returns: a stop with no
+ * session open takes milliseconds instead of up to 5 s.
+ */
+static void
+stop_milter(void)
+{
+	struct timespec tick = {0, 10 * 1000 * 1000};
+	pthread_t stopper;
+	int i, have_stopper;
+
+	have_stopper = pthread_create(&stopper, NULL, stopper_thread, NULL) == 0;
+	if (!have_stopper)
+		smfi_stop();
+	for (i = 0; i < STOP_WAKE_SECONDS * 100 && !atomic_load(&milter_returned); i++) {
+		wake_milter();
+		nanosleep(&tick, NULL);
+	}
+	if (have_stopper)
+		pthread_join(stopper, NULL);
 }
 
 /* libmilter's signal thread must be parked in our sigwait() (signals.h). */
@@ -146,14 +183,13 @@ prepare(const struct options *o, struct run_as *who, int *have_who)
 	*have_who = o->user != NULL;
 	if (*have_who && process_lookup_user(o->user, who, err, sizeof(err)) != 0)
 		goto fail;
-	if (txn_log_open(o->log_dest, err, sizeof(err)) != 0)
+	if (txn_log_open(o->log_dest, err, sizeof(err)) != 0 ||
+	    (*have_who && txn_log_chown(who->uid, process_log_group(who), err, sizeof(err)) != 0))
 		goto fail;
 	if (callbacks_register() != 0 || smfi_setconn((char *)o->socket) != MI_SUCCESS) {
 		snprintf(err, sizeof(err), "cannot register with libmilter (socket %s)", o->socket);
 		goto fail;
 	}
-	if (o->metrics != NULL && metrics_http_open(o->metrics, err, sizeof(err)) != 0)
-		goto fail;
 	if (o->debug)
 		smfi_setdbg(1);
 	errno = 0;
@@ -162,8 +198,13 @@ prepare(const struct options *o, struct run_as *who, int *have_who)
 		         errno ? ": " : "", errno ? strerror(errno) : "");
 		goto fail;
 	}
+	process_note_socket(o->socket);
+	listen_fd = fd_watch_find_listener(); /* before any other listener exists */
 	if (listen_socket_setup(o->socket, o->socket_mode, *have_who ? who : NULL, err,
 	                        sizeof(err)) != 0)
+		goto fail;
+	/* After the milter socket: fd_watch and listen_socket look for the only listener. */
+	if (o->metrics != NULL && metrics_http_open(o->metrics, err, sizeof(err)) != 0)
 		goto fail;
 	return EXIT_OK;
 fail:
@@ -184,7 +225,8 @@ become_daemon(const struct options *o, const struct run_as *who, int have_who)
 		if (process_daemonize(&ready_fd, err, sizeof(err)) != 0)
 			goto fail;
 	}
-	if (o->pidfile != NULL && process_write_pidfile(o->pidfile, err, sizeof(err)) != 0)
+	if (o->pidfile != NULL &&
+	    process_write_pidfile(o->pidfile, have_who ? who : NULL, err, sizeof(err)) != 0)
 		goto fail;
 	if (have_who && process_drop_privileges(who, err, sizeof(err)) != 0)
 		goto fail;
@@ -200,10 +242,10 @@ fail:
 	return EXIT_RUNTIME;
 }
 
+/* Returns the exit status; *worker_stuck when a reload was still running. */
 static int
-run(const struct options *o)
+run(const struct options *o, int *worker_stuck)
 {
-	pthread_t milter;
 	enum signals_exit why;
 
 	if (signals_start_worker() != 0) {
@@ -217,16 +259,23 @@ run(const struct options *o)
 		return EXIT_RUNTIME;
 	}
 	check_parked();
+	(void)fd_watch_start(listen_fd, wake_milter);
 	msg_info("started: socket %s, policy %s, version %s", o->socket, o->policy_path,
 	         PACKAGE_VERSION);
 	reload_ctl_started(); /* READY=1 */
 	why = signals_wait();
 	reload_ctl_stopping(); /* STOPPING=1 */
-	if (why == SIGNALS_STOP)
-		smfi_stop();
+	fd_watch_stop(); /* the real listening socket back in place */
+	if (why == SIGNALS_STOP) {
+		/* No new sessions; the open ones are served until they end or the grace is up. */
+		if (fd_watch_close_listener() == 0)
+			process_remove_socket();
+		wait_for_sessions();
+		stop_milter();
+	}
 	pthread_join(milter, NULL);
-	wait_for_sessions();
-	signals_stop_worker();
+	process_remove_socket();
+	*worker_stuck = signals_stop_worker(STOP_WORKER_SECONDS) != 0;
 	if (why == SIGNALS_MILTER_ENDED) {
 		msg_error("libmilter stopped by itself (status %d)", milter_status);
 		return EXIT_RUNTIME;
@@ -240,9 +289,10 @@ main(int argc, char **argv)
 {
 	struct options o;
 	struct run_as who;
-	int have_who = 0, status;
+	int have_who = 0, status, worker_stuck = 0;
 	char err[512];
 
+	msg_init("milter-tlspolicy");
 	if (options_parse(argc, argv, &o, err, sizeof(err)) != 0) {
 		fprintf(stderr, "milter-tlspolicy: %s\n", err);
 		options_usage(stderr);
@@ -263,21 +313,24 @@ main(int argc, char **argv)
 		return explain(o.policy_path, o.explain);
 	if (o.reload)
 		return reload_client_run(o.pidfile);
-	msg_init(1, o.debug);
+	msg_syslog_init(o.debug);
 	/* From here on SIGHUP and friends wait for the main loop instead of killing us. */
 	if (signals_block() != 0) {
 		msg_error("cannot block signals");
 		return EXIT_RUNTIME;
 	}
 	process_raise_fd_limit();
+	fd_watch_check_capacity();
 	(void)reload_ctl_open(o.pidfile, o.policy_path); /* as root: the fd outlives -u */
 	if ((status = prepare(&o, &who, &have_who)) != EXIT_OK ||
 	    (status = become_daemon(&o, &who, have_who)) != EXIT_OK)
 		return status;
-	status = run(&o);
+	status = run(&o, &worker_stuck);
 	metrics_http_stop();
-	snapshot_shutdown();
-	txn_log_close();
+	if (!worker_stuck) { /* else the worker may still use them: exit() frees all */
+		snapshot_shutdown();
+		txn_log_close();
+	}
 	process_remove_pidfile(o.pidfile);
 	return status;
 }

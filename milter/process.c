@@ -17,9 +17,12 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include "msg.h"
 #include "process.h"
 
 int
@@ -105,14 +108,15 @@ process_detached(int ready_fd)
 }
 
 int
-process_write_pidfile(const char *path, char *err, size_t errlen)
+process_write_pidfile(const char *path, const struct run_as *owner, char *err, size_t errlen)
 {
 	char text[32];
 	int fd, n;
 
 	n = snprintf(text, sizeof(text), "%ld\n", (long)getpid());
 	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0 ||
-	    write(fd, text, (size_t)n) != n) {
+	    write(fd, text, (size_t)n) != n ||
+	    (owner != NULL && geteuid() == 0 && fchown(fd, owner->uid, owner->gid) != 0)) {
 		snprintf(err, errlen, "cannot write pid file %s: %s", path, strerror(errno));
 		if (fd >= 0)
 			close(fd);
@@ -122,11 +126,86 @@ process_write_pidfile(const char *path, char *err, size_t errlen)
 	return 0;
 }
 
+/* Does the file at path hold our pid? */
+static int
+pidfile_is_ours(const char *path)
+{
+	char text[32];
+	ssize_t n;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) < 0)
+		return 0;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	return strtol(text, NULL, 10) == (long)getpid();
+}
+
 void
 process_remove_pidfile(const char *path)
 {
-	if (path != NULL)
-		(void)unlink(path);
+	int fd;
+
+	if (path == NULL || !pidfile_is_ours(path) || unlink(path) == 0)
+		return;
+	/* The directory is not ours: leave an empty file, which no tool reads as a pid. */
+	if ((fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOFOLLOW)) >= 0) {
+		close(fd);
+		msg_warn("cannot remove pid file %s (its directory is not writable after the "
+		         "privilege drop); emptied it instead",
+		         path);
+	} else {
+		msg_warn("cannot remove pid file %s: %s", path, strerror(errno));
+	}
+}
+
+/* The path of a unix socket spec ("unix:", "local:" or a bare path), or NULL. */
+static const char *
+socket_path(const char *spec)
+{
+	if (strncmp(spec, "unix:", 5) == 0)
+		return spec + 5;
+	if (strncmp(spec, "local:", 6) == 0)
+		return spec + 6;
+	return spec[0] == '/' ? spec : NULL;
+}
+
+static struct {
+	char path[4096];
+	dev_t dev;
+	ino_t ino;
+	int set;
+} our_socket;
+
+void
+process_note_socket(const char *spec)
+{
+	const char *path = socket_path(spec);
+	struct stat st;
+
+	if (path == NULL || strlen(path) >= sizeof(our_socket.path) || stat(path, &st) != 0 ||
+	    !S_ISSOCK(st.st_mode))
+		return;
+	snprintf(our_socket.path, sizeof(our_socket.path), "%s", path);
+	our_socket.dev = st.st_dev;
+	our_socket.ino = st.st_ino;
+	our_socket.set = 1;
+}
+
+void
+process_remove_socket(void)
+{
+	struct stat st;
+
+	if (!our_socket.set || lstat(our_socket.path, &st) != 0)
+		return; /* libmilter removed it already, or it was never ours */
+	if (st.st_dev != our_socket.dev || st.st_ino != our_socket.ino)
+		return; /* another instance's socket now */
+	if (unlink(our_socket.path) != 0)
+		msg_warn("cannot remove socket %s: %s", our_socket.path, strerror(errno));
 }
 
 int
@@ -156,4 +235,12 @@ process_raise_fd_limit(void)
 		rl.rlim_cur = rl.rlim_max;
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
+}
+
+gid_t
+process_log_group(const struct run_as *who)
+{
+	struct group *gr = getgrnam(PROCESS_LOG_GROUP);
+
+	return gr != NULL ? gr->gr_gid : who->gid;
 }

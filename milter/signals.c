@@ -6,7 +6,9 @@
  *
  * DESCRIPTION
  *	The main thread only turns signals into flags for the worker; the
- *	worker does the slow part (loading a policy, opening a file).
+ *	worker does the slow part (loading a policy, opening a file). The
+ *	worker is never joined blindly: a reload stuck on a file that blocks
+ *	must not keep the daemon from stopping.
  */
 #include "config.h"
 
@@ -15,12 +17,15 @@
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 #include "msg.h"
 #include "reload_ctl.h"
 #include "signals.h"
 #include "snapshot.h"
 #include "txn_log.h"
+
+#define SIGNAL_WAKE SIGURG /* ignored by default, unused otherwise: sockets have no owner */
 
 enum signal_job { JOB_RELOAD = 1, JOB_REOPEN = 2, JOB_QUIT = 4 };
 
@@ -46,13 +51,35 @@ static atomic_int libmilter_parked;
 static pthread_t worker;
 static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t job_cond = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t done_cond = PTHREAD_COND_INITIALIZER;
 static int jobs;
+static int worker_done;
+
+/* SIGURG interrupts a blocking call in one thread (signals_wake()); nothing else. */
+static void
+on_wake(int signo)
+{
+	(void)signo;
+}
+
+void
+signals_wake(pthread_t thread)
+{
+	pthread_kill(thread, SIGNAL_WAKE);
+}
 
 int
 signals_block(void)
 {
+	struct sigaction sa;
 	size_t i;
 
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_wake;
+	sigemptyset(&sa.sa_mask);
+	sa.sa_flags = 0; /* no SA_RESTART: poll() returns EINTR */
+	if (sigaction(SIGNAL_WAKE, &sa, NULL) != 0)
+		return -1;
 	sigemptyset(&handled);
 	for (i = 0; i < SIGNAL_COUNT; i++)
 		sigaddset(&handled, signal_table[i].signo);
@@ -86,25 +113,54 @@ worker_main(void *unused)
 			return NULL;
 		if (todo & JOB_RELOAD)
 			reload_ctl_reload(); /* snapshot_reload(), result to -R and systemd */
-		if ((todo & JOB_REOPEN) && txn_log_reopen() != 0)
-			msg_warn("cannot reopen the log file; still writing to the old one");
-		else if (todo & JOB_REOPEN)
-			msg_info("log file reopened");
+		if (todo & JOB_REOPEN)
+			(void)txn_log_reopen(); /* logs and counts a failure itself */
 	}
+}
+
+/* The worker's last act: tell signals_stop_worker() it has ended. */
+static void *
+worker_run(void *unused)
+{
+	worker_main(unused);
+	pthread_mutex_lock(&job_lock);
+	worker_done = 1;
+	pthread_cond_broadcast(&done_cond);
+	pthread_mutex_unlock(&job_lock);
+	return NULL;
 }
 
 int
 signals_start_worker(void)
 {
 	main_thread = pthread_self(); /* again: this may be the child of a fork */
-	return pthread_create(&worker, NULL, worker_main, NULL) == 0 ? 0 : -1;
+	return pthread_create(&worker, NULL, worker_run, NULL) == 0 ? 0 : -1;
 }
 
-void
-signals_stop_worker(void)
+int
+signals_stop_worker(unsigned seconds)
 {
+	struct timespec deadline;
+	int done;
+
 	post_job(JOB_QUIT);
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += seconds;
+	pthread_mutex_lock(&job_lock);
+	while (!worker_done &&
+	       pthread_cond_timedwait(&done_cond, &job_lock, &deadline) != ETIMEDOUT)
+		;
+	done = worker_done;
+	pthread_mutex_unlock(&job_lock);
+	if (!done) {
+		msg_warn(
+		    "a reload or log reopen is still running after %u s (a policy or list file "
+		    "that blocks?); stopping without waiting for it",
+		    seconds);
+		return -1;
+	}
 	pthread_join(worker, NULL);
+	return 0;
 }
 
 static size_t

@@ -6,9 +6,9 @@
  *	int signals_start_worker(void);
  *	enum signals_exit signals_wait(void);
  *	void signals_milter_ended(void);
- *	void signals_stop_worker(void);
-int signals_libmilter_parked(void);
+ *	int signals_stop_worker(unsigned seconds);
  *	int signals_libmilter_parked(void);
+ *	void signals_wake(pthread_t thread);
  *
  * DESCRIPTION
  *	libmilter's smfi_main() starts a thread that calls sigwait() for
@@ -35,11 +35,24 @@ int signals_libmilter_parked(void);
  *	(SIGNALS_STOP) or when signals_milter_ended() reports that
  *	smfi_main() returned (SIGNALS_MILTER_ENDED).
  *
+ *	signals_wake() interrupts a blocking call (poll(), accept()) of one
+ *	thread with SIGURG, for which signals_block() installs a handler that
+ *	does nothing. libmilter's listener polls its socket for 5 s at a
+ *	time, holding a lock that smfi_stop() needs: without a wake-up a
+ *	stop takes up to 5 s even when no session is open.
+ *
  *	signals_start_worker() must run in the main thread (after a fork).
- *	signals_stop_worker() ends the worker thread after its current job.
+ *	signals_stop_worker() ends the worker thread after its current job,
+ *	waiting at most seconds for it: a reload that hangs (a policy or
+ *	list file that blocks on open or read) must not keep the daemon from
+ *	stopping. It returns 0 when the worker ended, else -1 after a
+ *	warning; the caller then exits without touching what the worker may
+ *	still use (the policy snapshot, the log destination).
  */
 #ifndef SIGNALS_H
 #define SIGNALS_H
+
+#include <pthread.h>
 
 enum signals_exit {
 	SIGNALS_STOP,        /* SIGTERM or SIGINT */
@@ -50,7 +63,8 @@ int signals_block(void);
 int signals_start_worker(void);
 enum signals_exit signals_wait(void);
 void signals_milter_ended(void);
-void signals_stop_worker(void);
+int signals_stop_worker(unsigned seconds);
 int signals_libmilter_parked(void);
+void signals_wake(pthread_t thread);
 
 #endif

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "metrics.h"
+#include "load_report.h"
 #include "msg.h"
 #include "snapshot.h"
 #include "xalloc.h"
@@ -28,21 +29,11 @@ static unsigned generation;
 static struct snapshot *
 snapshot_load(void)
 {
-	struct policy_errors errors;
 	struct snapshot *s;
 	struct policy *p;
-	size_t i;
 
-	policy_errors_init(&errors);
-	if ((p = policy_load(policy_path, &errors)) == NULL) {
-		for (i = 0; i < errors.count; i++)
-			msg_error("%s", errors.lines[i]);
-		if (errors.count == 0)
-			msg_error("%s: cannot load the policy", policy_path);
-		policy_errors_free(&errors);
+	if ((p = policy_load_report(policy_path, LOAD_REPORT_LOG)) == NULL)
 		return NULL;
-	}
-	policy_errors_free(&errors);
 	s = xcalloc(1, sizeof(*s));
 	s->policy = p;
 	s->settings = policy_settings(p);

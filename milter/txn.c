@@ -11,14 +11,18 @@
  */
 #include "config.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "metrics.h"
 #include "msg.h"
 #include "sanitize.h"
 #include "txn.h"
 #include "txn_log.h"
+
+static atomic_ulong internal_failures;
 
 void
 txn_strip_brackets(char *dst, size_t size, const char *address)
@@ -49,7 +53,8 @@ txn_reroute_method(const struct conn_ctx *conn)
 
 /* Write one log line for the transaction as it stands. */
 static void
-txn_write_line(const struct conn_ctx *conn, const struct decision *d, const char *reply)
+txn_write_line(const struct conn_ctx *conn, const struct decision *d, const char *reply,
+               int aborted)
 {
 	const struct msg_ctx *m = &conn->msg;
 	struct txn_record r;
@@ -71,6 +76,7 @@ txn_write_line(const struct conn_ctx *conn, const struct decision *d, const char
 	r.nrcpt = m->nrcpt;
 	r.decision = d;
 	r.reply = reply;
+	r.aborted = aborted;
 	txn_log_write(&r);
 }
 
@@ -110,23 +116,50 @@ txn_needs_eom(const struct conn_ctx *conn, const struct decision *d)
 	       (d->action == ACTION_TAG && d->subject_prefix != NULL);
 }
 
-void
-txn_end(struct conn_ctx *conn, const char *reply)
+/* Log the transaction unless done; aborted: it did not complete. */
+static void
+txn_finish(struct conn_ctx *conn, const char *reply, int aborted)
 {
 	struct msg_ctx *m = &conn->msg;
 
 	/* A transaction whose every recipient was refused was logged with them. */
 	if (m->active && !m->logged && !(m->nrcpt == 0 && m->refusals > 0))
-		txn_write_line(conn, txn_final(conn), reply);
+		txn_write_line(conn, txn_final(conn), reply, aborted);
 	msg_reset(m);
+}
+
+void
+txn_end(struct conn_ctx *conn, const char *reply)
+{
+	txn_finish(conn, reply, 0);
+}
+
+void
+txn_abort(struct conn_ctx *conn)
+{
+	txn_finish(conn, NULL, 1);
+}
+
+void
+txn_note_internal_failure(void)
+{
+	atomic_fetch_add_explicit(&internal_failures, 1, memory_order_relaxed);
+	metrics_count_internal_failure();
+}
+
+unsigned long
+txn_internal_failures(void)
+{
+	return atomic_load_explicit(&internal_failures, memory_order_relaxed);
 }
 
 void
 txn_fail(struct conn_ctx *conn, struct reply *reply)
 {
 	reply_internal_failure(reply);
+	txn_note_internal_failure();
 	conn->msg.active = 1;
-	txn_write_line(conn, NULL, reply->logged);
+	txn_write_line(conn, NULL, reply->logged, 0);
 	msg_reset(&conn->msg);
 }
 
@@ -308,14 +341,14 @@ txn_rcpt(struct conn_ctx *conn, const char *rcpt, const char *const *params,
 	if (d.by_recipient_rule) {
 		/* This recipient only; the transaction goes on. */
 		m->refusals++;
-		txn_write_line(conn, &d, reply->logged);
+		txn_write_line(conn, &d, reply->logged, 0);
 		return TXN_REFUSE;
 	}
 	/* The transaction's own decision, postponed from MAIL. */
 	m->decision = d;
 	m->refused = 1;
 	m->logged = 1;
-	txn_write_line(conn, &d, reply->logged);
+	txn_write_line(conn, &d, reply->logged, 0);
 	return TXN_REFUSE;
 }
 

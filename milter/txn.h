@@ -12,6 +12,12 @@
  *	int txn_audit_wanted(const struct conn_ctx *conn, const struct decision *decision);
  *	void txn_fail(struct conn_ctx *conn, struct reply *reply);
  *	void txn_end(struct conn_ctx *conn, const char *reply);
+void txn_abort(struct conn_ctx *conn);
+void txn_note_internal_failure(void);
+unsigned long txn_internal_failures(void);
+ *	void txn_abort(struct conn_ctx *conn);
+ *	void txn_note_internal_failure(void);
+ *	unsigned long txn_internal_failures(void);
  *	enum reroute_method txn_reroute_method(const struct conn_ctx *conn);
  *	const char *txn_reroute_rcpt(const struct conn_ctx *conn, size_t index,
  *	    char *rcpt, size_t rcpt_size, char *params, size_t params_size);
@@ -52,7 +58,20 @@
  *	txn_fail() is for internal failures: it fills in the 451 reply,
  *	logs the transaction with it and ends it. txn_end() logs the
  *	transaction unless already done (reply is the reply sent, or NULL)
- *	and resets it.
+ *	and resets it: the transaction completed (end of message, or the
+ *	fast path at MAIL).
+ *
+ *	txn_abort() is for the MTA's abort and close callbacks: a
+ *	transaction still open there did not complete (RSET, QUIT or a
+ *	dropped connection after MAIL, or the MTA gave up, e.g. after a
+ *	milter timeout). It is logged with action=abort, its other keys as
+ *	they stand (rule: the rule that had decided so far, or "-"); a
+ *	transaction already logged (refused at MAIL or RCPT, or ended) is
+ *	not logged again.
+ *
+ *	txn_internal_failures() counts the tempfails after an internal
+ *	failure: each txn_fail(), and each txn_note_internal_failure() (a
+ *	callback without a connection context).
  *
  *	txn_reroute_method() resolves the "auto" reroute method for the MTA
  *	of the connection: the reroute header on Postfix (and unknown MTAs),
@@ -92,6 +111,9 @@ const struct decision *txn_final(const struct conn_ctx *conn);
 int txn_audit_wanted(const struct conn_ctx *conn, const struct decision *decision);
 void txn_fail(struct conn_ctx *conn, struct reply *reply);
 void txn_end(struct conn_ctx *conn, const char *reply);
+void txn_abort(struct conn_ctx *conn);
+void txn_note_internal_failure(void);
+unsigned long txn_internal_failures(void);
 enum reroute_method txn_reroute_method(const struct conn_ctx *conn);
 const char *txn_reroute_rcpt(const struct conn_ctx *conn, size_t index, char *rcpt,
                              size_t rcpt_size, char *params, size_t params_size);

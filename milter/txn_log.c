@@ -8,20 +8,36 @@
  *	The format follows doc/log-format.md to the letter; the destination
  *	state (descriptor, host name) is set once at start-up and only the
  *	descriptor's target changes on reopen.
+ *
+ *	Writing to a file or stderr: one write() per line, under a mutex so
+ *	that a failed write can be undone before another line follows (the
+ *	kernel serialises appends to one file anyway). A short write (disk
+ *	full, file size limit) leaves a partial line at the end of the file:
+ *	it is cut off again with ftruncate(), so the file only ever holds
+ *	whole lines, and the line counts as lost. Lost lines are counted,
+ *	warned about at most once a minute (with the number lost since the
+ *	last warning), and the first line written after an outage says how
+ *	many were lost in all.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
 #include "log_keys.h"
 #include "metrics.h"
+#include "msg.h"
 #include "sanitize.h"
 #include "txn_log.h"
+
+#define WARN_INTERVAL 60 /* seconds between two warnings about lost lines */
 
 enum txn_dest { DEST_SYSLOG, DEST_STDERR, DEST_FILE };
 
@@ -29,6 +45,14 @@ static enum txn_dest dest_kind = DEST_SYSLOG;
 static int dest_fd = -1;
 static char dest_path[4096];
 static char host_name[256] = "localhost";
+
+static atomic_ulong write_errors;    /* lines lost, since start-up */
+static atomic_ulong reopen_failures; /* failed reopens, since start-up */
+
+static pthread_mutex_t write_lock = PTHREAD_MUTEX_INITIALIZER;
+static unsigned long lost_unreported; /* since the last warning; under write_lock */
+static unsigned long lost_in_outage;  /* since the last line written; under write_lock */
+static time_t last_warning;           /* under write_lock */
 
 struct line {
 	char *buf;
@@ -115,13 +139,13 @@ format_sender(char *out, size_t size, const struct txn_record *r)
 }
 
 static void
-put_decision(struct line *l, const struct decision *d)
+put_decision(struct line *l, const struct decision *d, int aborted)
 {
 	char percent[16];
 	int rollout = d != NULL && d->has_rollout;
 
 	put_value(l, LK_RULE, d ? d->rule_name : NULL);
-	put_value(l, LK_ACTION, d ? policy_action_name(d->action) : NULL);
+	put_value(l, LK_ACTION, aborted ? "abort" : d ? policy_action_name(d->action) : NULL);
 	put_value(l, LK_MODE, d ? (d->enforced ? "enforce" : "report-only") : NULL);
 	put_value(l, LK_SELECTED, rollout ? (d->selected ? "yes" : "no") : NULL);
 	put_value(l, LK_PERCENT,
@@ -155,7 +179,7 @@ txn_log_format(char *buf, size_t size, const struct txn_record *r)
 	put_value(&l, LK_FROM, format_sender(from, sizeof(from), r));
 	snprintf(nrcpt, sizeof(nrcpt), "%u", r->nrcpt);
 	put_value(&l, LK_NRCPT, nrcpt);
-	put_decision(&l, r->decision);
+	put_decision(&l, r->decision, r->aborted);
 	put_value(&l, LK_REPLY, r->reply);
 	put_value(&l, LK_RELAY,
 	          r->decision && r->decision->action == ACTION_REROUTE ? r->decision->relay : NULL);
@@ -217,14 +241,50 @@ txn_log_reopen(void)
 
 	if (dest_kind != DEST_FILE)
 		return 0;
-	if ((fd = open_file(dest_path)) < 0)
-		return -1;
-	if (dup2(fd, dest_fd) < 0) {
-		close(fd);
+	if ((fd = open_file(dest_path)) < 0 || dup2(fd, dest_fd) < 0) {
+		msg_warn("cannot reopen the log file %s: %s; still writing to the old one",
+		         dest_path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		atomic_fetch_add_explicit(&reopen_failures, 1, memory_order_relaxed);
 		return -1;
 	}
 	close(fd);
+	msg_info("log file reopened: %s", dest_path);
 	return 0;
+}
+
+int
+txn_log_chown(uid_t uid, gid_t gid, char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (dest_kind != DEST_FILE)
+		return 0;
+	if (fstat(dest_fd, &st) != 0) {
+		snprintf(err, errlen, "log file %s: %s", dest_path, strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_uid != 0 || uid == 0 || geteuid() != 0)
+		return 0; /* not ours to change: someone else's file, or a device */
+	if (fchown(dest_fd, uid, gid) != 0 || fchmod(dest_fd, 0640) != 0) {
+		snprintf(err, errlen, "cannot give the log file %s to uid %ld: %s", dest_path,
+		         (long)uid, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+unsigned long
+txn_log_write_errors(void)
+{
+	return atomic_load_explicit(&write_errors, memory_order_relaxed);
+}
+
+unsigned long
+txn_log_reopen_failures(void)
+{
+	return atomic_load_explicit(&reopen_failures, memory_order_relaxed);
 }
 
 void
@@ -236,14 +296,69 @@ txn_log_close(void)
 	dest_kind = DEST_SYSLOG;
 }
 
+static const char *
+dest_name(void)
+{
+	return dest_kind == DEST_FILE ? dest_path : "stderr";
+}
+
+/* A short write left n bytes of a line at the end of the file: cut them off. */
+static const char *
+undo_partial(size_t n)
+{
+	off_t end;
+
+	if (dest_kind != DEST_FILE)
+		return "; a partial line may remain";
+	if ((end = lseek(dest_fd, 0, SEEK_END)) < (off_t)n ||
+	    ftruncate(dest_fd, end - (off_t)n) != 0)
+		return "; a partial line remains";
+	return "";
+}
+
+/* A line is lost: count it, warn at most once per WARN_INTERVAL. Under write_lock. */
+static void
+note_lost(const char *why, const char *partial)
+{
+	time_t now = time(NULL);
+
+	atomic_fetch_add_explicit(&write_errors, 1, memory_order_relaxed);
+	metrics_count_log_write_error();
+	lost_unreported++;
+	lost_in_outage++;
+	if (last_warning != 0 && now - last_warning < WARN_INTERVAL)
+		return;
+	msg_warn("cannot write the transaction log to %s: %s%s; %lu line%s lost since the last "
+	         "warning (next warning in %d s at the earliest)",
+	         dest_name(), why, partial, lost_unreported, lost_unreported == 1 ? "" : "s",
+	         WARN_INTERVAL);
+	lost_unreported = 0;
+	last_warning = now;
+}
+
+/* A line was written: end an outage. Under write_lock. */
+static void
+note_written(void)
+{
+	if (lost_in_outage == 0)
+		return;
+	msg_warn("writing the transaction log to %s works again after %lu lost line%s", dest_name(),
+	         lost_in_outage, lost_in_outage == 1 ? "" : "s");
+	lost_in_outage = 0;
+	lost_unreported = 0;
+	last_warning = 0;
+}
+
 void
 txn_log_write(const struct txn_record *record)
 {
 	char line[TXN_LOG_LINE_MAX];
-	size_t len = 0, done = 0, body;
+	char why[128];
+	size_t len = 0, body;
 	ssize_t n;
 
 	if (dest_kind == DEST_SYSLOG) {
+		/* syslog(3) reports nothing: a full /dev/log queue is not detectable here. */
 		txn_log_format(line, sizeof(line), record);
 		metrics_count_transaction(line);
 		syslog(LOG_MAIL | LOG_INFO, "%s", line);
@@ -253,7 +368,16 @@ txn_log_write(const struct txn_record *record)
 	len = body + txn_log_format(line + body, sizeof(line) - body - 1, record);
 	metrics_count_transaction(line + body);
 	line[len++] = '\n';
-	/* One write per line; a short write to a regular file is only finished off. */
-	while (done < len && (n = write(dest_fd, line + done, len - done)) > 0)
-		done += (size_t)n;
+	pthread_mutex_lock(&write_lock);
+	n = write(dest_fd, line, len);
+	if (n == (ssize_t)len) {
+		note_written();
+	} else if (n < 0) {
+		note_lost(strerror(errno), "");
+	} else {
+		snprintf(why, sizeof(why),
+		         "short write (%zd of %zu bytes: disk full or file too large)", n, len);
+		note_lost(why, n > 0 ? undo_partial((size_t)n) : "");
+	}
+	pthread_mutex_unlock(&write_lock);
 }

@@ -4,6 +4,9 @@
  * SYNOPSIS
  *	int txn_log_open(const char *dest, char *err, size_t errlen);
  *	int txn_log_reopen(void);
+ *	int txn_log_chown(uid_t uid, gid_t gid, char *err, size_t errlen);
+ *	unsigned long txn_log_write_errors(void);
+ *	unsigned long txn_log_reopen_failures(void);
  *	void txn_log_close(void);
  *	void txn_log_write(const struct txn_record *record);
  *
@@ -27,12 +30,26 @@
  *
  *	txn_log_reopen() reopens a file destination (log rotation, SIGUSR2).
  *	The new file replaces the old descriptor atomically (dup2), so a
- *	writer in another thread never sees a closed descriptor. On failure
- *	the old file stays in use and -1 is returned.
+ *	writer in another thread never sees a closed descriptor. It logs
+ *	the outcome (msg.h); on failure the old file stays in use, the
+ *	failure is counted (txn_log_reopen_failures()) and -1 is returned.
+ *
+ *	txn_log_chown() gives a log file that root owns (it was just
+ *	created by the daemon before it dropped privileges) to the run-as
+ *	user and group, mode 0640, so that the user can reopen it after a
+ *	rotation that renamed it away and created a new one (logrotate's
+ *	"create 0640 USER GROUP"). Files of other owners stay as they are.
  *
  *	txn_log_write() formats one record and writes it with one write()
  *	(or one syslog() call), so that lines from concurrent threads never
- *	interleave.
+ *	interleave. A line that cannot be written whole is lost whole: a
+ *	partial line left by a short write is cut off again (ftruncate()),
+ *	so the file never holds a torn line. Lost lines are counted
+ *	(txn_log_write_errors()) and reported with msg_warn() at most once a
+ *	minute with the number lost since the last warning; the first line
+ *	written after an outage is preceded by "writing ... works again
+ *	after N lost lines". With syslog as the destination write errors
+ *	cannot be seen (syslog(3) returns nothing).
  *
  *	txn_log_format() writes the line body (queue id onward, no newline);
  *	txn_log_stamp() the prefix for file and stderr destinations. Both
@@ -42,6 +59,7 @@
 #define TXN_LOG_H
 
 #include <stddef.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "policy.h"
@@ -65,10 +83,14 @@ struct txn_record {
 	unsigned nrcpt;
 	const struct decision *decision; /* NULL: no decision (internal failure) */
 	const char *reply;               /* "421 4.7.66" when one was sent */
+	int aborted;                     /* the transaction did not complete: action=abort */
 };
 
 int txn_log_open(const char *dest, char *err, size_t errlen);
 int txn_log_reopen(void);
+int txn_log_chown(uid_t uid, gid_t gid, char *err, size_t errlen);
+unsigned long txn_log_write_errors(void);
+unsigned long txn_log_reopen_failures(void);
 void txn_log_close(void);
 void txn_log_write(const struct txn_record *record);
 

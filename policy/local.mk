@@ -2,6 +2,7 @@
 noinst_LIBRARIES += policy/libpolicy.a
 policy_libpolicy_a_SOURCES = \
 	policy/xalloc.c policy/xalloc.h \
+	policy/msg.c policy/msg.h policy/load_report.c policy/load_report.h \
 	policy/tls_version.c policy/tls_version.h \
 	policy/cipher_class.c policy/cipher_class.h \
 	policy/glob.c policy/glob.h \

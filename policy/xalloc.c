@@ -1,17 +1,16 @@
 /*
  * xalloc.c -- allocation that succeeds or ends the process (see xalloc.h)
  */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "msg.h"
 #include "xalloc.h"
 
-static void
+static _Noreturn void
 out_of_memory(size_t n)
 {
-	fprintf(stderr, "milter-tlspolicy: fatal: out of memory allocating %zu bytes\n", n);
-	abort();
+	msg_fatal("out of memory allocating %zu bytes", n);
 }
 
 void *

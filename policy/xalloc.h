@@ -10,7 +10,9 @@
  *
  * DESCRIPTION
  *	As in Postfix's mymalloc(): callers never check for NULL. On failure
- *	the process writes one line to stderr and aborts, since a daemon that
+ *	the process reports "out of memory" through msg_fatal() (msg.h: in the
+ *	daemon to syslog, in the tools on stderr, with the program's name) and
+ *	exits with status 2, since a daemon that
  *	cannot allocate cannot do anything useful; the MTA's milter timeout
  *	and default action take over. Only used at load time, never on the
  *	decision path.

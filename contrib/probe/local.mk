@@ -20,7 +20,7 @@ contrib_probe_tlspolicy_probe_SOURCES = \
 	contrib/probe/deadline.c contrib/probe/deadline.h \
 	contrib/probe/transcript.c contrib/probe/transcript.h \
 	contrib/probe/json_out.c contrib/probe/json_out.h \
-	policy/xalloc.c policy/xalloc.h
+	policy/xalloc.c policy/xalloc.h policy/msg.c policy/msg.h
 contrib_probe_tlspolicy_probe_CFLAGS = $(AM_CFLAGS) $(GNUTLS_CFLAGS)
 contrib_probe_tlspolicy_probe_LDADD = $(GNUTLS_LIBS) $(PTHREAD_LIBS)
 dist_man_MANS += contrib/probe/tlspolicy-probe.1

@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "load.h"
+#include "msg.h"
 #include "probe.h"
 #include "scan.h"
 #include "send.h"
@@ -303,6 +304,7 @@ main(int argc, char **argv)
 	struct probe_opts o;
 	size_t c;
 
+	msg_init("tlspolicy-probe");
 	signal(SIGPIPE, SIG_IGN);
 	memset(&o, 0, sizeof(o));
 	o.timeout = 30;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "load_report.h"
 #include "policy.h"
 #include "logtime.h"
 #include "replay.h"
@@ -28,20 +29,13 @@ struct replay {
 struct replay *
 replay_open(const char *policy_path, int as_of)
 {
-	struct policy_errors errors;
 	struct replay *rp;
-	size_t i;
 
-	policy_errors_init(&errors);
 	rp = xcalloc(1, sizeof(*rp));
-	if ((rp->policy = policy_load(policy_path, &errors)) == NULL) {
-		for (i = 0; i < errors.count; i++)
-			fprintf(stderr, "%s\n", errors.lines[i]);
-		policy_errors_free(&errors);
+	if ((rp->policy = policy_load_report(policy_path, LOAD_REPORT_STDERR)) == NULL) {
 		free(rp);
 		return NULL;
 	}
-	policy_errors_free(&errors);
 	rp->as_of = as_of;
 	rp->rng = 2463534242u;
 	return rp;

@@ -38,6 +38,7 @@
 #include "intern.h"
 #include "linereader.h"
 #include "logline.h"
+#include "msg.h"
 #include "output.h"
 #include "notices.h"
 #include "replay.h"
@@ -289,6 +290,7 @@ main(int argc, char **argv)
 	struct scan sc;
 	int first, status;
 
+	msg_init(PROG);
 	if (argc > 1 && strcmp(argv[1], "notices") == 0)
 		return notices_main(argc - 1, argv + 1);
 	if ((first = parse_args(argc, argv, &o)) < 0)

@@ -13,15 +13,25 @@
  *	recipients for the message), foreign header counting, and keeping
  *	recipients for Sendmail's recipient-suffix reroute (with their RCPT
  *	parameters, ORCPT, and unqualified addresses qualified with j).
+ *	Transactions that did not complete (RSET, QUIT, a dropped connection
+ *	or the MTA's abort after MAIL) are logged once with action=abort, and
+ *	never after a logged refusal. Log write failures: a short write
+ *	leaves no torn line, lost lines are counted, warned about once per
+ *	interval, and the first line written again says how many were lost.
  *
  * DIAGNOSTICS
  *	Exit status 0 when every assertion held, 1 otherwise.
  */
 #include "config.h"
 
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <CUnit/Basic.h>
 
@@ -143,11 +153,11 @@ log_lines(void)
 
 /* The body of the last log line (after "milter-tlspolicy[PID]: "). */
 static const char *
-last_line(void)
+last_line_of(const char *path)
 {
 	static char line[TXN_LOG_LINE_MAX];
 	char buf[TXN_LOG_LINE_MAX];
-	FILE *f = fopen(log_path, "r");
+	FILE *f = fopen(path, "r");
 	char *body;
 
 	line[0] = '\0';
@@ -160,6 +170,12 @@ last_line(void)
 		memmove(line, body + 3, strlen(body + 3) + 1);
 	line[strcspn(line, "\n")] = '\0';
 	return line;
+}
+
+static const char *
+last_line(void)
+{
+	return last_line_of(log_path);
 }
 
 static struct decide_context
@@ -221,7 +237,7 @@ test_mail_defer(void)
 	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(), " from=<> nrcpt=0 rule=auth-legacy action=defer "
 	                                           "mode=enforce selected=- percent=- skipped=- "
 	                                           "reply=\"421 4.7.66\" relay=-"));
-	txn_end(c, NULL); /* the MTA's abort after the refusal */
+	txn_abort(c); /* the MTA's abort after the refusal */
 	CU_ASSERT_EQUAL(log_lines(), before + 1);
 	conn_free(c);
 }
@@ -491,6 +507,271 @@ test_rcpt_params_bounded(void)
 	conn_free(c);
 }
 
+/* RSET or QUIT after RCPT: one line, the rule decided so far, action=abort. */
+static void
+test_abort_after_rcpt(void)
+{
+	struct conn_ctx *c = session(policy_mail, "TLSv1.3", NULL);
+	struct decide_context w = when();
+	struct reply r;
+	int before = log_lines();
+
+	CU_ASSERT_EQUAL(txn_mail(c, "<scan@example.com>", NULL, &w, &r), TXN_CONTINUE);
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<a@example.org>", NULL, &w, &r), TXN_CONTINUE);
+	ctx_value_set(&c->msg.queue_id, "4Bq1c2Yz");
+	txn_abort(c);
+	CU_ASSERT_EQUAL(log_lines(), before + 1);
+	CU_ASSERT_STRING_EQUAL(
+	    last_line(),
+	    "4Bq1c2Yz: client=printer7.example.com[192.0.2.7] helo=scan7 listener=smtpd port=587 "
+	    "auth=- tls=TLSv1.3 cipher=ECDHE-RSA-AES256-SHA bits=256 verify=- "
+	    "from=<scan@example.com> nrcpt=1 rule=modern action=abort mode=enforce selected=- "
+	    "percent=- skipped=- reply=- relay=-");
+	CU_ASSERT_FALSE(c->msg.active);
+	/* The close that follows adds nothing. */
+	txn_abort(c);
+	CU_ASSERT_EQUAL(log_lines(), before + 1);
+	/* A new transaction on the same connection, then the connection drops in DATA. */
+	CU_ASSERT_EQUAL(txn_mail(c, "<b@example.com>", NULL, &w, &r), TXN_CONTINUE);
+	txn_header(c, "Subject", "cut off");
+	txn_abort(c);
+	CU_ASSERT_EQUAL(log_lines(), before + 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(), " nrcpt=0 rule=modern action=abort "));
+	conn_free(c);
+}
+
+/* A refusal carried out is logged once: the MTA's abort and close add nothing. */
+static void
+test_abort_after_refusal(void)
+{
+	struct conn_ctx *c = session(policy_mail, "TLSv1", "alice");
+	struct decide_context w = when();
+	struct reply r;
+	int before = log_lines();
+
+	CU_ASSERT_EQUAL(txn_mail(c, "<>", NULL, &w, &r), TXN_REFUSE);
+	txn_abort(c);
+	txn_abort(c);
+	CU_ASSERT_EQUAL(log_lines(), before + 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(), " rule=auth-legacy action=defer "));
+	conn_free(c);
+	/* Refused at RCPT (the transaction's own decision), then RSET. */
+	c = session(policy_rcpt, "TLSv1", "alice");
+	before = log_lines();
+	CU_ASSERT_EQUAL(txn_mail(c, "<a@b>", NULL, &w, &r), TXN_CONTINUE);
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<bob@example.org>", NULL, &w, &r), TXN_REFUSE);
+	txn_abort(c);
+	CU_ASSERT_EQUAL(log_lines(), before + 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(), " action=defer "));
+	conn_free(c);
+	/* Every recipient refused by a recipient rule: those lines only. */
+	c = session(policy_rcpt, NULL, NULL);
+	before = log_lines();
+	txn_mail(c, "<a@b>", NULL, &w, &r);
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<x@blocked.example>", NULL, &w, &r), TXN_REFUSE);
+	txn_abort(c);
+	CU_ASSERT_EQUAL(log_lines(), before + 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(), " action=reject "));
+	conn_free(c);
+}
+
+/* Decision waiting for RCPT, some recipients refused, one accepted: abort says so. */
+static void
+test_abort_pending(void)
+{
+	struct conn_ctx *c = session(policy_rcpt, NULL, NULL);
+	struct decide_context w = when();
+	struct reply r;
+	int before = log_lines();
+
+	txn_mail(c, "<a@b>", NULL, &w, &r);
+	CU_ASSERT_TRUE(c->msg.pending);
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<x@blocked.example>", NULL, &w, &r), TXN_REFUSE);
+	CU_ASSERT_EQUAL(txn_rcpt(c, "<d@print.example>", NULL, &w, &r), TXN_CONTINUE);
+	txn_abort(c);
+	CU_ASSERT_EQUAL(log_lines(), before + 2);
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(), " nrcpt=1 rule=printers action=abort "));
+	/* After end of message nothing is left to abort; no transaction: nothing at all. */
+	txn_mail(c, "<a@b>", NULL, &w, &r);
+	txn_rcpt(c, "<d@print.example>", NULL, &w, &r);
+	txn_end(c, NULL);
+	txn_abort(c);
+	txn_abort(c);
+	CU_ASSERT_EQUAL(log_lines(), before + 3);
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_line(), " rule=printers action=tag "));
+	conn_free(c);
+}
+
+static void
+test_internal_failure_counted(void)
+{
+	struct conn_ctx *c = conn_new();
+	struct decide_context w = when();
+	struct reply r;
+	unsigned long before = txn_internal_failures();
+
+	CU_ASSERT_EQUAL(txn_mail(c, "<a@b>", "QID1", &w, &r), TXN_REFUSE);
+	CU_ASSERT_EQUAL(txn_internal_failures(), before + 1);
+	txn_note_internal_failure();
+	CU_ASSERT_EQUAL(txn_internal_failures(), before + 2);
+	conn_free(c);
+}
+
+/* Standard error into a file while a test looks at the warnings. */
+static int saved_stderr = -1;
+static char capture_path[512];
+
+static void
+capture_begin(void)
+{
+	int fd;
+
+	snprintf(capture_path, sizeof(capture_path), "%s", fixture_write("stderr.txt", ""));
+	fd = open(capture_path, O_WRONLY | O_TRUNC);
+	saved_stderr = dup(STDERR_FILENO);
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+}
+
+static const char *
+capture_end(void)
+{
+	static char text[8192];
+	FILE *f;
+	size_t n = 0;
+
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	text[0] = '\0';
+	if ((f = fopen(capture_path, "r")) != NULL) {
+		n = fread(text, 1, sizeof(text) - 1, f);
+		fclose(f);
+	}
+	text[n] = '\0';
+	return text;
+}
+
+static int
+count_of(const char *text, const char *what)
+{
+	int n = 0;
+
+	for (; (text = strstr(text, what)) != NULL; text++)
+		n++;
+	return n;
+}
+
+/* One transaction on c (a session of policy_mail), or on a new one when NULL. */
+static void
+log_on(struct conn_ctx *c, const char *qid)
+{
+	struct decide_context w = when();
+	struct reply r;
+
+	txn_mail(c, "<a@b>", qid, &w, &r);
+	txn_end(c, NULL);
+}
+
+static void
+log_one(const char *qid)
+{
+	struct conn_ctx *c = session(policy_mail, "TLSv1.3", NULL);
+
+	log_on(c, qid);
+	conn_free(c);
+}
+
+static void
+use_log(const char *path)
+{
+	char err[256];
+
+	txn_log_close();
+	if (txn_log_open(path, err, sizeof(err)) != 0)
+		CU_FAIL_FATAL(err);
+}
+
+/* A full disk: lines lost whole, counted, one warning per interval, recovery said. */
+static void
+test_log_full_disk(void)
+{
+	unsigned long before = txn_log_write_errors();
+	const char *said;
+	char *good;
+
+	if (access("/dev/full", W_OK) != 0) {
+		printf("\n  /dev/full missing: not tested");
+		return;
+	}
+	capture_begin();
+	use_log("/dev/full");
+	log_one("Q1");
+	log_one("Q2");
+	log_one("Q3");
+	good = strdup(fixture_write("after-full.log", ""));
+	use_log(good);
+	log_one("Q4");
+	log_one("Q5");
+	said = capture_end();
+	CU_ASSERT_EQUAL(txn_log_write_errors(), before + 3);
+	CU_ASSERT_EQUAL(count_of(said, "warning: cannot write the transaction log to /dev/full: No "
+	                               "space left on device; 1 line lost since the last warning"),
+	                1);
+	CU_ASSERT_EQUAL(count_of(said, "cannot write"), 1);
+	CU_ASSERT_EQUAL(count_of(said, "works again after 3 lost lines"), 1);
+	if (count_of(said, "works again") != 1 || count_of(said, "cannot write") != 1)
+		printf("\n  stderr was: %s", said);
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_line_of(good), "Q5: client="));
+	use_log(log_path);
+	free(good);
+}
+
+/* A short write (file size limit) leaves no partial line behind. */
+static void
+test_log_no_torn_line(void)
+{
+	struct rlimit old, small;
+	struct stat st;
+	char *path = strdup(fixture_write("torn.log", ""));
+	struct conn_ctx *c =
+	    session(policy_mail, "TLSv1.3", NULL); /* files written before the limit */
+	unsigned long before = txn_log_write_errors();
+	off_t whole;
+	char last = 0;
+	FILE *f;
+
+	use_log(path);
+	log_one("W1");
+	CU_ASSERT_EQUAL_FATAL(stat(path, &st), 0);
+	whole = st.st_size;
+	CU_ASSERT(whole > 100);
+	getrlimit(RLIMIT_FSIZE, &old);
+	small = old;
+	small.rlim_cur = (rlim_t)whole + 40;
+	signal(SIGXFSZ, SIG_IGN);
+	capture_begin();
+	setrlimit(RLIMIT_FSIZE, &small);
+	log_on(c, "W2"); /* 40 bytes fit: a short write */
+	setrlimit(RLIMIT_FSIZE, &old);
+	capture_end();
+	CU_ASSERT_EQUAL(txn_log_write_errors(), before + 1);
+	CU_ASSERT_EQUAL(stat(path, &st), 0);
+	CU_ASSERT_EQUAL(st.st_size, whole);
+	if ((f = fopen(path, "r")) != NULL) {
+		fseek(f, -1, SEEK_END);
+		last = (char)fgetc(f);
+		fclose(f);
+	}
+	CU_ASSERT_EQUAL(last, '\n');
+	capture_begin();
+	log_one("W3");
+	CU_ASSERT_EQUAL(count_of(capture_end(), "works again after 1 lost line"), 1);
+	CU_ASSERT_PTR_NOT_NULL(strstr(last_line_of(path), "W3: client="));
+	use_log(log_path);
+	free(path);
+	conn_free(c);
+}
+
 static void
 test_strip_brackets(void)
 {
@@ -519,6 +800,12 @@ static const struct fixture_test tests[] = {
     {"Sendmail: recipients kept for rerouting", test_sendmail_keeps_recipients},
     {"Sendmail: rerouted recipients keep their parameters", test_sendmail_reroute_rcpt},
     {"Sendmail: recipient parameters bounded", test_rcpt_params_bounded},
+    {"abort after RCPT and in DATA: action=abort", test_abort_after_rcpt},
+    {"abort after a refusal: logged once", test_abort_after_refusal},
+    {"abort with the decision put off to RCPT", test_abort_pending},
+    {"internal failures counted", test_internal_failure_counted},
+    {"log on a full disk: counted, warned, recovery", test_log_full_disk},
+    {"log: no torn line after a short write", test_log_no_torn_line},
     {"envelope addresses", test_strip_brackets},
     {NULL, NULL},
 };
