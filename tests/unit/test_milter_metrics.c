@@ -364,7 +364,8 @@ test_rollout_and_reloads(void)
 	                           "  - name: odd.name_2\n"
 	                           "    match: { tls: SSLv3 }\n"
 	                           "    action: reject\n"
-	                           "    rollout: { select: per-transaction, percent: 50 }\n";
+	                           "    rollout: { select: per-transaction, percent: 50 }\n"
+	                           "default: { action: accept }\n";
 	struct policy_errors errors;
 	struct policy *p;
 	size_t len;
