@@ -316,7 +316,7 @@ test_keys_in_order_and_documented(void)
 	struct decision d = decision(ACTION_DEFER);
 	struct txn_record r = record(&d);
 	char body[TXN_LOG_LINE_MAX], doc[65536], pattern[64];
-	const char *p = body, *srcdir = getenv("srcdir");
+	const char *p = body;
 	FILE *fp;
 	size_t n;
 
@@ -327,7 +327,7 @@ test_keys_in_order_and_documented(void)
 		CU_ASSERT_PTR_NOT_NULL_FATAL(p);
 		p += strlen(pattern);
 	}
-	snprintf(doc, sizeof(doc), "%s/doc/log-format.md", srcdir ? srcdir : "..");
+	snprintf(doc, sizeof(doc), "%s/doc/log-format.md", TOP_SRCDIR);
 	CU_ASSERT_PTR_NOT_NULL_FATAL(fp = fopen(doc, "r"));
 	n = fread(doc, 1, sizeof(doc) - 1, fp);
 	doc[n] = '\0';
