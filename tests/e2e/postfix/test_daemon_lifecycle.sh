@@ -22,14 +22,10 @@
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/../lib/postfix-harness.sh"
-. "$HERE/../lib/milter-cases.sh"
+. "$HERE/../lib/milter-cases-postfix.sh"
 
 mc_init
-MC_MTA=postfix
 RUN_AS=nobody
-mta_sink_grep() { pf_sink_grep "$@"; }
-mta_wait_sink_grep() { pf_wait_sink_grep "$@"; }
 
 PF_MAIN_EXTRA="smtpd_peername_lookup = no" HARNESS_MILTER="inet:127.0.0.1:$MPORT" pf_setup \
     || { echo "pf_setup failed"; exit 2; }
