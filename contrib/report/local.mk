@@ -12,6 +12,7 @@ contrib_report_libreport_a_SOURCES = \
 	contrib/report/tally.c contrib/report/tally.h \
 	contrib/report/aggregate.c contrib/report/aggregate.h \
 	contrib/report/filter.c contrib/report/filter.h \
+	contrib/report/common_opts.c contrib/report/common_opts.h \
 	contrib/report/replay.c contrib/report/replay.h \
 	contrib/report/notices.c contrib/report/notices.h \
 	contrib/report/notice_mail.c contrib/report/notice_mail.h \
