@@ -70,7 +70,7 @@ EXTRA_DIST += contrib/report/tlspolicy-report.1 policy/log_keys.def policy/log_k
 # The daemon's log writer against the report's reader (round trip).
 check_PROGRAMS += tests/unit/test_report_roundtrip
 TESTS += tests/unit/test_report_roundtrip
-tests_unit_test_report_roundtrip_SOURCES = tests/unit/test_report_roundtrip.c
+tests_unit_test_report_roundtrip_SOURCES = tests/unit/test_report_roundtrip.c tests/unit/txn_sample.h
 tests_unit_test_report_roundtrip_CPPFLAGS = $(REPORT_TEST_CPPFLAGS) -I$(top_srcdir)/milter
 tests_unit_test_report_roundtrip_CFLAGS = $(REPORT_TEST_CFLAGS)
 tests_unit_test_report_roundtrip_LDADD = milter/libmiltercore.a $(REPORT_TEST_LIBS)
