@@ -28,18 +28,21 @@ rs_init "${1:-}"
 
 # ------------------------------------------------------------------ Postfix + milter
 rs_postfix_setup
+# notices_policy FILE < RULES: a policy with the secret (so the same per-client rollout draws) and the
+# rule for TLS >= 1.2 that the running policy and the one to announce share, then RULES, then the default.
+notices_policy() {
+	{
+		printf '%s\n' 'version: 1' 'settings: { sticky_secret: "e2e-notices" }' 'rules:' \
+		    '  - name: modern' '    match: { tls: ">= TLSv1.2" }' '    action: accept'
+		cat
+		printf '%s\n' 'default: { action: accept }'
+	} > "$1"
+}
 # The daemon only tags: every message is delivered and logged.
-cat > "$E2E_WORK/policy.yaml" <<'YAML'
-version: 1
-settings: { sticky_secret: "e2e-notices" }
-rules:
-  - name: modern
-    match: { tls: ">= TLSv1.2" }
-    action: accept
+notices_policy "$E2E_WORK/policy.yaml" <<'YAML'
   - name: legacy
     match: { tls: [SSLv3, TLSv1, TLSv1.1] }
     action: tag
-default: { action: accept }
 YAML
 rs_milter_start
 
@@ -69,13 +72,7 @@ BEFORE=$(pf_sink_count "$PF_SINK_MAIN")
 
 # ------------------------------------------------------------------ the policy to announce
 # A per-client rollout over four months: each client is selected on one of the step dates.
-cat > "$E2E_WORK/next.yaml" <<'YAML'
-version: 1
-settings: { sticky_secret: "e2e-notices" }
-rules:
-  - name: modern
-    match: { tls: ">= TLSv1.2" }
-    action: accept
+notices_policy "$E2E_WORK/next.yaml" <<'YAML'
   - name: no-legacy
     match: { tls: [TLSv1, TLSv1.1] }
     action: defer
@@ -87,7 +84,6 @@ rules:
         - { from: 2031-02-01, percent: 30 }
         - { from: 2031-03-01, percent: 60 }
         - { from: 2031-04-01, percent: 100 }
-default: { action: accept }
 YAML
 
 # rollout_date WORDS: the first step date on which milter-tlspolicy -t defers the session, and check
