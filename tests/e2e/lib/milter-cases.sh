@@ -8,6 +8,7 @@
 #     . tests/e2e/lib/milter-cases.sh
 #     mc_init                     # programs, root, work dir, milter port MPORT, TXN_LOG, MLOG
 #     ... set the MC_* variables and define the mta_* hooks below, set up the MTA ...
+#     (for the private Postfix, milter-cases-postfix.sh sources both libraries and does the MC_*/mta_* part)
 #     mc_case_cli; mc_case_explain; milter_start "$MAIN"; <start the MTA>; mc_case_startup
 #     mc_cases_actions; mc_case_exact_line; ...; t_summary
 #
