@@ -58,20 +58,19 @@ struct family {
 static const char *const transaction_labels[] = {"listener", "tls", "rule", "action", "mode"};
 static const char *const session_labels[] = {"listener", "tls"};
 
-static struct family transactions = {
-    .name = PREFIX "transactions_total",
-    .help = "Mail transactions, one per transaction log line, by the line's values.",
-    .label_count = 5,
-    .labels = transaction_labels,
-    .lock = PTHREAD_MUTEX_INITIALIZER,
-};
-static struct family sessions = {
-    .name = PREFIX "sessions_total",
-    .help = "MTA connections (SMTP sessions) that ended.",
-    .label_count = 2,
-    .labels = session_labels,
-    .lock = PTHREAD_MUTEX_INITIALIZER,
-};
+/* FAMILY - a counter family PREFIX NAME with the labels of the array LABELS */
+#define FAMILY(name_, help_, labels_)                                                              \
+	{                                                                                          \
+		.name = PREFIX name_, .help = help_,                                               \
+		.label_count = sizeof(labels_) / sizeof((labels_)[0]), .labels = labels_,          \
+		.lock = PTHREAD_MUTEX_INITIALIZER,                                                 \
+	}
+
+static struct family transactions = FAMILY(
+    "transactions_total", "Mail transactions, one per transaction log line, by the line's values.",
+    transaction_labels);
+static struct family sessions =
+    FAMILY("sessions_total", "MTA connections (SMTP sessions) that ended.", session_labels);
 
 static atomic_int enabled;
 static atomic_ullong reloads_ok, reloads_failed, log_write_errors, internal_failures, dropped;

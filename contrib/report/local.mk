@@ -12,6 +12,7 @@ contrib_report_libreport_a_SOURCES = \
 	contrib/report/tally.c contrib/report/tally.h \
 	contrib/report/aggregate.c contrib/report/aggregate.h \
 	contrib/report/filter.c contrib/report/filter.h \
+	contrib/report/common_opts.c contrib/report/common_opts.h \
 	contrib/report/replay.c contrib/report/replay.h \
 	contrib/report/notices.c contrib/report/notices.h \
 	contrib/report/notice_mail.c contrib/report/notice_mail.h \
@@ -69,7 +70,7 @@ EXTRA_DIST += contrib/report/tlspolicy-report.1 policy/log_keys.def policy/log_k
 # The daemon's log writer against the report's reader (round trip).
 check_PROGRAMS += tests/unit/test_report_roundtrip
 TESTS += tests/unit/test_report_roundtrip
-tests_unit_test_report_roundtrip_SOURCES = tests/unit/test_report_roundtrip.c
+tests_unit_test_report_roundtrip_SOURCES = tests/unit/test_report_roundtrip.c tests/unit/txn_sample.h
 tests_unit_test_report_roundtrip_CPPFLAGS = $(REPORT_TEST_CPPFLAGS) -I$(top_srcdir)/milter \
 	-DTOP_SRCDIR='"$(abs_top_srcdir)"'
 tests_unit_test_report_roundtrip_CFLAGS = $(REPORT_TEST_CFLAGS)

@@ -23,6 +23,7 @@
 
 #include "aggregate.h"
 #include "civil_date.h"
+#include "common_opts.h"
 #include "filter.h"
 #include "intern.h"
 #include "logtime.h"
@@ -40,38 +41,27 @@
 #define OUTLOOK_STEPS    8
 
 enum {
-	OPT_FROM = 256,
+	OPT_FROM = COMMON_OPT_END,
 	OPT_DOMAIN,
 	OPT_POSTMASTER,
-	OPT_POLICY,
-	OPT_AS_OF,
-	OPT_SINCE,
-	OPT_UNTIL,
 	OPT_TEMPLATE,
 	OPT_PM_TEMPLATE,
 	OPT_SENDMAIL,
 	OPT_SENDMAIL_CMD,
-	OPT_PLAINTEXT,
-	OPT_LISTENER,
-	OPT_HOST
+	OPT_PLAINTEXT
 };
 
 static const struct option notice_options[] = {
     {"from", required_argument, NULL, OPT_FROM},
     {"domain", required_argument, NULL, OPT_DOMAIN},
     {"postmaster", required_argument, NULL, OPT_POSTMASTER},
-    {"policy", required_argument, NULL, OPT_POLICY},
-    {"as-of", required_argument, NULL, OPT_AS_OF},
-    {"since", required_argument, NULL, OPT_SINCE},
-    {"until", required_argument, NULL, OPT_UNTIL},
+    COMMON_LONG_OPTIONS,
     {"template", required_argument, NULL, OPT_TEMPLATE},
     {"postmaster-template", required_argument, NULL, OPT_PM_TEMPLATE},
     {"output", required_argument, NULL, 'o'},
     {"sendmail", no_argument, NULL, OPT_SENDMAIL},
     {"sendmail-command", required_argument, NULL, OPT_SENDMAIL_CMD},
     {"include-plaintext", no_argument, NULL, OPT_PLAINTEXT},
-    {"listener", required_argument, NULL, OPT_LISTENER},
-    {"host", required_argument, NULL, OPT_HOST},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
@@ -80,14 +70,12 @@ struct notice_opts {
 	const char *from;
 	const char *domain;
 	const char *postmaster;
-	const char *policy;
-	int as_of;
 	const char *template_path;
 	const char *pm_template_path;
 	const char *output_dir;
 	const char *sendmail;
 	int include_plaintext;
-	struct filter filter;
+	struct common_opts co; /* --since, --until, --listener, --host, --policy, --as-of */
 };
 
 /* The last session facts seen of one client, per TLS version (interned). */
@@ -447,16 +435,16 @@ compose(struct run *run, const struct owner *ow, struct strbuf *msg)
 	hosts_text(&v[TV_HOSTS], ow->clients, ow->n);
 	versions_text(&v[TV_VERSIONS], ow->clients, ow->n);
 	if (run->replay != NULL) {
-		strbuf_puts(&v[TV_POLICY], run->o->policy);
+		strbuf_puts(&v[TV_POLICY], run->o->co.policy);
 		strbuf_puts(&v[TV_POLICY], " as of ");
-		date_text(&v[TV_POLICY], run->o->as_of);
+		date_text(&v[TV_POLICY], run->o->co.as_of);
 		strbuf_puts(&v[TV_CHANGE], "\n");
 		if (deadline == 0) {
 			wrap_text(&v[TV_CHANGE],
 			          "The policy coming into force does not refuse this "
 			          "mail yet; see each device below.",
 			          0, 0);
-		} else if (deadline <= run->o->as_of) {
+		} else if (deadline <= run->o->co.as_of) {
 			strbuf_puts(&v[TV_DEADLINE], "now");
 			wrap_text(&v[TV_CHANGE],
 			          "Mail sent this way is already being refused; see "
@@ -690,21 +678,12 @@ make_notices(struct run *run)
 /* ---- options ---- */
 
 static int
-parse_date_opt(const char *opt, const char *text, int until, struct filter *f)
-{
-	time_t *when = until ? &f->until : &f->since;
-
-	if (logtime_parse_arg(text, until, when) < 0) {
-		fprintf(stderr, PROG ": notices: %s: bad date \"%s\"\n", opt, text);
-		return -1;
-	}
-	*(until ? &f->has_until : &f->has_since) = 1;
-	return 0;
-}
-
-static int
 notice_option(int c, const char *arg, struct notice_opts *o)
 {
+	int rc = common_option(&o->co, c, arg, PROG ": notices: ");
+
+	if (rc <= 0)
+		return rc;
 	switch (c) {
 	case OPT_FROM:
 		o->from = arg;
@@ -715,20 +694,6 @@ notice_option(int c, const char *arg, struct notice_opts *o)
 	case OPT_POSTMASTER:
 		o->postmaster = arg;
 		return 0;
-	case OPT_POLICY:
-		o->policy = arg;
-		return 0;
-	case OPT_AS_OF:
-		if (civil_date_parse(arg, &o->as_of) < 0) {
-			fprintf(stderr, PROG ": notices: --as-of: bad date \"%s\" (YYYY-MM-DD)\n",
-			        arg);
-			return -1;
-		}
-		return 0;
-	case OPT_SINCE:
-		return parse_date_opt("--since", arg, 0, &o->filter);
-	case OPT_UNTIL:
-		return parse_date_opt("--until", arg, 1, &o->filter);
 	case OPT_TEMPLATE:
 		o->template_path = arg;
 		return 0;
@@ -747,12 +712,6 @@ notice_option(int c, const char *arg, struct notice_opts *o)
 		return 0;
 	case OPT_PLAINTEXT:
 		o->include_plaintext = 1;
-		return 0;
-	case OPT_LISTENER:
-		filter_add_listener(&o->filter, arg);
-		return 0;
-	case OPT_HOST:
-		filter_add_host(&o->filter, arg);
 		return 0;
 	default:
 		usage(stderr);
@@ -790,15 +749,7 @@ check_options(struct notice_opts *o)
 		fprintf(stderr, PROG ": notices: give one of --output DIR and --sendmail\n");
 		return -1;
 	}
-	if (o->as_of != 0 && o->policy == NULL) {
-		fprintf(stderr, PROG ": notices: --as-of needs --policy\n");
-		return -1;
-	}
-	if (o->filter.has_since && o->filter.has_until && o->filter.since > o->filter.until) {
-		fprintf(stderr, PROG ": notices: --since is after --until\n");
-		return -1;
-	}
-	return 0;
+	return common_opts_check(&o->co, PROG ": notices: ");
 }
 
 static int
@@ -850,7 +801,7 @@ run_free(struct run *run)
 	aggregate_free(&run->agg);
 	template_free(&run->user_tmpl);
 	template_free(&run->pm_tmpl);
-	filter_free(&run->o->filter);
+	common_opts_free(&run->o->co);
 }
 
 int
@@ -864,35 +815,29 @@ notices_main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	memset(&run, 0, sizeof(run));
 	run.o = &o;
-	filter_init(&o.filter);
+	common_opts_init(&o.co);
 	optind = 0; /* glibc: start afresh, also when called again (tests) */
 	while ((c = getopt_long(argc, argv, "o:h", notice_options, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
-			filter_free(&o.filter);
+			common_opts_free(&o.co);
 			return 0;
 		}
 		if (notice_option(c, optarg, &o) < 0) {
-			filter_free(&o.filter);
+			common_opts_free(&o.co);
 			return 1;
 		}
 	}
-	o.filter.legacy_only = 1;
-	o.filter.plaintext_only = o.include_plaintext;
+	o.co.filter.legacy_only = 1;
+	o.co.filter.plaintext_only = o.include_plaintext;
 	if (check_options(&o) < 0 || load_templates(&run) < 0 ||
 	    (o.output_dir != NULL && prepare_output(o.output_dir) < 0)) {
 		run_free(&run);
 		return 1;
 	}
-	if (o.policy != NULL) {
-		if (o.as_of == 0)
-			o.as_of = civil_date_today();
-		if ((run.replay = replay_open(o.policy, o.as_of)) == NULL) {
-			fprintf(stderr, PROG ": notices: --policy: %s has errors; no notices\n",
-			        o.policy);
-			run_free(&run);
-			return 1;
-		}
+	if (common_opts_replay(&o.co, &run.replay, PROG ": notices: ", "no notices") < 0) {
+		run_free(&run);
+		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN); /* a sendmail that dies shows as a failed write */
 	run.now = time(NULL);
@@ -901,9 +846,9 @@ notices_main(int argc, char **argv)
 	sc.on_record = keep_sample;
 	sc.arg = &run;
 	if (optind == argc)
-		scan_file(&sc, &run.agg, &o.filter, "-");
+		scan_file(&sc, &run.agg, &o.co.filter, "-");
 	for (int i = optind; i < argc; i++)
-		scan_file(&sc, &run.agg, &o.filter, argv[i]);
+		scan_file(&sc, &run.agg, &o.co.filter, argv[i]);
 	scan_summary(&sc, stderr);
 	fflush(stdout);
 	make_notices(&run);

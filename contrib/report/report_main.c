@@ -33,7 +33,7 @@
 #include <unistd.h>
 
 #include "aggregate.h"
-#include "civil_date.h"
+#include "common_opts.h"
 #include "filter.h"
 #include "intern.h"
 #include "linereader.h"
@@ -47,33 +47,16 @@
 
 #define PROG "tlspolicy-report"
 
-enum {
-	OPT_SINCE = 256,
-	OPT_UNTIL,
-	OPT_LEGACY,
-	OPT_PLAINTEXT,
-	OPT_INCLUDE_PLAINTEXT,
-	OPT_LISTENER,
-	OPT_HOST,
-	OPT_TOP,
-	OPT_FORMAT,
-	OPT_POLICY,
-	OPT_AS_OF
-};
+enum { OPT_LEGACY = COMMON_OPT_END, OPT_PLAINTEXT, OPT_INCLUDE_PLAINTEXT, OPT_TOP, OPT_FORMAT };
 
 static const struct option long_options[] = {
     {"format", required_argument, NULL, OPT_FORMAT},
     {"output", required_argument, NULL, 'o'},
-    {"since", required_argument, NULL, OPT_SINCE},
-    {"until", required_argument, NULL, OPT_UNTIL},
+    COMMON_LONG_OPTIONS,
     {"legacy-only", no_argument, NULL, OPT_LEGACY},
     {"plaintext-only", no_argument, NULL, OPT_PLAINTEXT},
     {"include-plaintext", no_argument, NULL, OPT_INCLUDE_PLAINTEXT},
-    {"listener", required_argument, NULL, OPT_LISTENER},
-    {"host", required_argument, NULL, OPT_HOST},
     {"top", required_argument, NULL, OPT_TOP},
-    {"policy", required_argument, NULL, OPT_POLICY},
-    {"as-of", required_argument, NULL, OPT_AS_OF},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -84,10 +67,8 @@ struct options {
 	const struct output_format *format;
 	const char *output;
 	size_t top;
-	struct filter filter;
-	const char *policy; /* --policy: decide again with this policy */
+	struct common_opts co; /* --since, --until, --listener, --host, --policy, --as-of */
 	int include_plaintext;
-	int as_of; /* --as-of: YYYYMMDD; 0 for today */
 };
 
 static void
@@ -117,26 +98,14 @@ parse_top(const char *text, size_t *top)
 	return 0;
 }
 
-static int
-parse_date(const char *opt, const char *text, int until, struct filter *f)
-{
-	time_t *when = until ? &f->until : &f->since;
-
-	if (logtime_parse_arg(text, until, when) < 0) {
-		fprintf(stderr,
-		        PROG ": %s: bad date \"%s\" (YYYY-MM-DD, ISO 8601, today, yesterday, now, "
-		             "Nh, Nd or Nw)\n",
-		        opt, text);
-		return -1;
-	}
-	*(until ? &f->has_until : &f->has_since) = 1;
-	return 0;
-}
-
 /* parse_option - one option; returns 0, or -1 for a usage error */
 static int
 parse_option(int c, const char *arg, struct options *o)
 {
+	int rc = common_option(&o->co, c, arg, PROG ": ");
+
+	if (rc <= 0)
+		return rc;
 	switch (c) {
 	case OPT_FORMAT:
 		if ((o->format = output_format_find(arg)) == NULL) {
@@ -148,37 +117,18 @@ parse_option(int c, const char *arg, struct options *o)
 	case 'o':
 		o->output = arg;
 		return 0;
-	case OPT_SINCE:
-		return parse_date("--since", arg, 0, &o->filter);
-	case OPT_UNTIL:
-		return parse_date("--until", arg, 1, &o->filter);
 	case OPT_LEGACY:
-		o->filter.legacy_only = 1;
+		o->co.filter.legacy_only = 1;
 		return 0;
 	case OPT_PLAINTEXT:
-		o->filter.plaintext_only = 1;
+		o->co.filter.plaintext_only = 1;
 		return 0;
 	case OPT_INCLUDE_PLAINTEXT: /* with --legacy-only: plaintext too */
 		o->include_plaintext = 1;
 		return 0;
-	case OPT_LISTENER:
-		filter_add_listener(&o->filter, arg);
-		return 0;
-	case OPT_HOST:
-		filter_add_host(&o->filter, arg);
-		return 0;
 	case OPT_TOP:
 		if (parse_top(arg, &o->top) < 0) {
 			fprintf(stderr, PROG ": --top: bad number \"%s\"\n", arg);
-			return -1;
-		}
-		return 0;
-	case OPT_POLICY:
-		o->policy = arg;
-		return 0;
-	case OPT_AS_OF:
-		if (civil_date_parse(arg, &o->as_of) < 0) {
-			fprintf(stderr, PROG ": --as-of: bad date \"%s\" (YYYY-MM-DD)\n", arg);
 			return -1;
 		}
 		return 0;
@@ -202,11 +152,11 @@ write_report(const struct options *o, struct aggregate *agg, const struct scan *
 		return 2;
 	}
 	strbuf_init(&filters);
-	filter_describe(&o->filter, &filters);
-	if (o->policy != NULL)
+	filter_describe(&o->co.filter, &filters);
+	if (o->co.policy != NULL)
 		strbuf_printf(&filters, "%sdecided by %s as of %04d-%02d-%02d",
-		              filters.len ? ", " : "", o->policy, o->as_of / 10000,
-		              o->as_of / 100 % 100, o->as_of % 100);
+		              filters.len ? ", " : "", o->co.policy, o->co.as_of / 10000,
+		              o->co.as_of / 100 % 100, o->co.as_of % 100);
 	memset(&info, 0, sizeof(info));
 	info.view = o->view->name;
 	info.top = o->top;
@@ -252,7 +202,7 @@ parse_args(int argc, char **argv, struct options *o)
 	memset(o, 0, sizeof(*o));
 	o->view = view_find("clients");
 	o->format = output_format_find("text");
-	filter_init(&o->filter);
+	common_opts_init(&o->co);
 	while ((c = getopt_long(argc, argv, "o:hV", long_options, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
@@ -269,16 +219,10 @@ parse_args(int argc, char **argv, struct options *o)
 		o->view = view_find(argv[optind++]);
 	else if (optind < argc && looks_like_view(argv[optind]))
 		return -1;
-	if (o->filter.has_since && o->filter.has_until && o->filter.since > o->filter.until) {
-		fprintf(stderr, PROG ": --since is after --until\n");
+	if (common_opts_check(&o->co, PROG ": ") < 0)
 		return -1;
-	}
-	if (o->include_plaintext && o->filter.legacy_only)
-		o->filter.plaintext_only = 1;
-	if (o->as_of != 0 && o->policy == NULL) {
-		fprintf(stderr, PROG ": --as-of needs --policy\n");
-		return -1;
-	}
+	if (o->include_plaintext && o->co.filter.legacy_only)
+		o->co.filter.plaintext_only = 1;
 	return optind;
 }
 
@@ -296,27 +240,22 @@ main(int argc, char **argv)
 	if ((first = parse_args(argc, argv, &o)) < 0)
 		return 1;
 	scan_init(&sc);
-	if (o.policy != NULL) {
-		if (o.as_of == 0)
-			o.as_of = civil_date_today();
-		if ((sc.replay = replay_open(o.policy, o.as_of)) == NULL) {
-			fprintf(stderr, PROG ": --policy: %s has errors; nothing read\n", o.policy);
-			filter_free(&o.filter);
-			return 1;
-		}
+	if (common_opts_replay(&o.co, &sc.replay, PROG ": ", "nothing read") < 0) {
+		common_opts_free(&o.co);
+		return 1;
 	}
 	aggregate_init(&agg);
 	if (first == argc)
-		scan_file(&sc, &agg, &o.filter, "-");
+		scan_file(&sc, &agg, &o.co.filter, "-");
 	for (int i = first; i < argc; i++)
-		scan_file(&sc, &agg, &o.filter, argv[i]);
+		scan_file(&sc, &agg, &o.co.filter, argv[i]);
 	scan_summary(&sc, stderr);
 	if (sc.replay != NULL)
 		replay_summary(sc.replay, stderr);
 	status = write_report(&o, &agg, &sc, first == argc ? 1 : (size_t)(argc - first));
 	replay_close(sc.replay);
 	aggregate_free(&agg);
-	filter_free(&o.filter);
+	common_opts_free(&o.co);
 	intern_free_all();
 	return sc.status > status ? sc.status : status;
 }

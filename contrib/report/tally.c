@@ -177,27 +177,21 @@ tally_add(struct tally *t, const struct logrec *rec)
 	const char *domain;
 	size_t dlen = 0;
 
-	if (rec->aborted) {
+	if (rec->aborted) { /* an abort counts only for the hosts, names and times */
 		t->aborted++;
-		countvec_add(&t->hosts, rec->host.s, rec->host.len, 1);
-		note_names(t, rec);
-		if (t->messages + t->aborted == 1 || rec->time < t->first)
-			t->first = rec->time;
-		if (t->messages + t->aborted == 1 || rec->time > t->last)
-			t->last = rec->time;
-		return;
+	} else {
+		t->messages++;
+		t->by_tls[rec->tls]++;
+		t->legacy += tls_is_legacy(rec->tls);
+		t->plaintext += tls_is_plaintext(rec->tls);
+		t->by_action[rec->action]++;
+		t->report_only += rec->report_only;
+		add_cipher(t, &rec->v[LK_CIPHER]);
+		if ((domain = sender_domain(&rec->v[LK_FROM], &dlen)) != NULL)
+			countvec_add(&t->domains, domain, dlen, 1);
+		add_day(&t->days, logtime_day(rec->time), tls_is_legacy(rec->tls));
+		countvec_add(&t->rules, rec->v[LK_RULE].s, rec->v[LK_RULE].len, 1);
 	}
-	t->messages++;
-	t->by_tls[rec->tls]++;
-	t->legacy += tls_is_legacy(rec->tls);
-	t->plaintext += tls_is_plaintext(rec->tls);
-	t->by_action[rec->action]++;
-	t->report_only += rec->report_only;
-	add_cipher(t, &rec->v[LK_CIPHER]);
-	if ((domain = sender_domain(&rec->v[LK_FROM], &dlen)) != NULL)
-		countvec_add(&t->domains, domain, dlen, 1);
-	add_day(&t->days, logtime_day(rec->time), tls_is_legacy(rec->tls));
-	countvec_add(&t->rules, rec->v[LK_RULE].s, rec->v[LK_RULE].len, 1);
 	countvec_add(&t->hosts, rec->host.s, rec->host.len, 1);
 	note_names(t, rec);
 	if (t->messages + t->aborted == 1 || rec->time < t->first)

@@ -1,6 +1,7 @@
 /*
  * policy_fixture.c -- helpers for the policy unit tests (see policy_fixture.h)
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,8 @@
 #include "policy_fixture.h"
 
 static char fixture_dir[64];
+static int saved_stderr = -1;
+static char stderr_path[512];
 
 static void
 fixture_cleanup(void)
@@ -44,6 +47,36 @@ fixture_write(const char *name, const char *text)
 		exit(2);
 	}
 	return path;
+}
+
+void
+fixture_stderr_begin(void)
+{
+	int fd;
+
+	snprintf(stderr_path, sizeof(stderr_path), "%s", fixture_write("stderr.txt", ""));
+	fd = open(stderr_path, O_WRONLY | O_TRUNC);
+	saved_stderr = dup(STDERR_FILENO);
+	dup2(fd, STDERR_FILENO);
+	close(fd);
+}
+
+const char *
+fixture_stderr_end(void)
+{
+	static char text[8192];
+	FILE *f;
+	size_t n = 0;
+
+	dup2(saved_stderr, STDERR_FILENO);
+	close(saved_stderr);
+	text[0] = '\0';
+	if ((f = fopen(stderr_path, "r")) != NULL) {
+		n = fread(text, 1, sizeof(text) - 1, f);
+		fclose(f);
+	}
+	text[n] = '\0';
+	return text;
 }
 
 struct policy *

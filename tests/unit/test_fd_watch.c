@@ -33,39 +33,6 @@
 #include "fd_watch.h"
 #include "policy_fixture.h"
 
-static int saved_stderr = -1;
-static char capture_path[512];
-
-static void
-capture_begin(void)
-{
-	int fd;
-
-	snprintf(capture_path, sizeof(capture_path), "%s", fixture_write("stderr.txt", ""));
-	fd = open(capture_path, O_WRONLY | O_TRUNC);
-	saved_stderr = dup(STDERR_FILENO);
-	dup2(fd, STDERR_FILENO);
-	close(fd);
-}
-
-static const char *
-capture_end(void)
-{
-	static char text[8192];
-	FILE *f;
-	size_t n = 0;
-
-	dup2(saved_stderr, STDERR_FILENO);
-	close(saved_stderr);
-	text[0] = '\0';
-	if ((f = fopen(capture_path, "r")) != NULL) {
-		n = fread(text, 1, sizeof(text) - 1, f);
-		fclose(f);
-	}
-	text[n] = '\0';
-	return text;
-}
-
 static void
 test_capacity(void)
 {
@@ -77,18 +44,18 @@ test_capacity(void)
 	low.rlim_cur = 64;
 	CU_ASSERT_EQUAL_FATAL(setrlimit(RLIMIT_NOFILE, &low), 0);
 	CU_ASSERT_EQUAL(fd_watch_capacity(), 64 - FD_WATCH_RESERVED);
-	capture_begin();
+	fixture_stderr_begin();
 	fd_watch_check_capacity();
-	said = capture_end();
+	said = fixture_stderr_end();
 	CU_ASSERT_PTR_NOT_NULL(strstr(said, "warning: the descriptor limit (RLIMIT_NOFILE 64, hard "
 	                                    "limit "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(said, ") allows only 40 concurrent MTA sessions"));
 	low.rlim_cur = 1024;
 	if (low.rlim_max >= 1024) {
 		CU_ASSERT_EQUAL(setrlimit(RLIMIT_NOFILE, &low), 0);
-		capture_begin();
+		fixture_stderr_begin();
 		fd_watch_check_capacity();
-		CU_ASSERT_STRING_EQUAL(capture_end(), "");
+		CU_ASSERT_STRING_EQUAL(fixture_stderr_end(), "");
 	}
 	setrlimit(RLIMIT_NOFILE, &old);
 }
@@ -140,7 +107,7 @@ test_exhaustion(void)
 	CU_ASSERT_FATAL(listen(lfd, 8) == 0);
 	getsockname(lfd, (struct sockaddr *)&sa, &len);
 	CU_ASSERT_EQUAL_FATAL(fd_watch_find_listener(), lfd);
-	capture_begin();
+	fixture_stderr_begin();
 	CU_ASSERT_EQUAL_FATAL(fd_watch_start(lfd, wake), 0);
 	/* A limit just above what is open, then every descriptor taken. */
 	top = dup(0);
@@ -179,7 +146,7 @@ test_exhaustion(void)
 	CU_ASSERT_NOT_EQUAL(connect(client, (struct sockaddr *)&sa, sizeof(sa)), 0);
 	close(client);
 	close(lfd);
-	said = capture_end();
+	said = fixture_stderr_end();
 	CU_ASSERT_PTR_NOT_NULL(
 	    strstr(said, "warning: out of descriptors: 0 sessions open, limit "));
 	CU_ASSERT_PTR_NOT_NULL(strstr(said, "new MTA connections wait (1 time so far)"));

@@ -27,6 +27,7 @@
 #include "reply.h"
 #include "sanitize.h"
 #include "txn_log.h"
+#include "txn_sample.h"
 
 /* ---------------------------------------------------------------- sanitize */
 
@@ -205,50 +206,11 @@ test_audit_header_missing_and_hostile(void)
 
 /* ---------------------------------------------------------------- log line */
 
-static struct decision
-sample_decision(void)
-{
-	struct decision d;
-
-	memset(&d, 0, sizeof(d));
-	d.rule_name = "auth-legacy";
-	d.action = ACTION_DEFER;
-	d.enforced = 1;
-	d.has_rollout = 1;
-	d.selected = 1;
-	d.percent_bp = 2500;
-	return d;
-}
-
-static struct txn_record
-sample_record(const struct decision *d)
-{
-	struct txn_record r = {
-	    .queue_id = "4Bq1c2Yz",
-	    .client_name = "printer7.example.com",
-	    .client_addr = "192.0.2.7",
-	    .helo = "scan7",
-	    .listener = "smtpd",
-	    .port = "587",
-	    .auth = "alice",
-	    .tls = "TLSv1",
-	    .cipher = "ECDHE-RSA-AES256-SHA",
-	    .bits = "256",
-	    .verify = NULL,
-	    .sender = "scan@example.com",
-	    .have_sender = 1,
-	    .nrcpt = 1,
-	    .decision = d,
-	    .reply = "421 4.7.66",
-	};
-	return r;
-}
-
 static void
 test_log_line_doc_example(void)
 {
-	struct decision d = sample_decision();
-	struct txn_record r = sample_record(&d);
+	struct decision d = txn_sample_decision(ACTION_DEFER);
+	struct txn_record r = txn_sample_record(&d);
 	char line[TXN_LOG_LINE_MAX];
 
 	txn_log_format(line, sizeof(line), &r);
@@ -282,8 +244,8 @@ test_log_line_missing(void)
 static void
 test_log_line_quoting(void)
 {
-	struct decision d = sample_decision();
-	struct txn_record r = sample_record(&d);
+	struct decision d = txn_sample_decision(ACTION_DEFER);
+	struct txn_record r = txn_sample_record(&d);
 	char line[TXN_LOG_LINE_MAX];
 
 	d.enforced = 0;
@@ -310,8 +272,8 @@ test_log_line_quoting(void)
 static void
 test_log_line_long_values(void)
 {
-	struct decision d = sample_decision();
-	struct txn_record r = sample_record(&d);
+	struct decision d = txn_sample_decision(ACTION_DEFER);
+	struct txn_record r = txn_sample_record(&d);
 	char line[TXN_LOG_LINE_MAX], big[1000];
 	const char *helo, *end;
 

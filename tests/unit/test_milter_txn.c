@@ -617,40 +617,6 @@ test_internal_failure_counted(void)
 	conn_free(c);
 }
 
-/* Standard error into a file while a test looks at the warnings. */
-static int saved_stderr = -1;
-static char capture_path[512];
-
-static void
-capture_begin(void)
-{
-	int fd;
-
-	snprintf(capture_path, sizeof(capture_path), "%s", fixture_write("stderr.txt", ""));
-	fd = open(capture_path, O_WRONLY | O_TRUNC);
-	saved_stderr = dup(STDERR_FILENO);
-	dup2(fd, STDERR_FILENO);
-	close(fd);
-}
-
-static const char *
-capture_end(void)
-{
-	static char text[8192];
-	FILE *f;
-	size_t n = 0;
-
-	dup2(saved_stderr, STDERR_FILENO);
-	close(saved_stderr);
-	text[0] = '\0';
-	if ((f = fopen(capture_path, "r")) != NULL) {
-		n = fread(text, 1, sizeof(text) - 1, f);
-		fclose(f);
-	}
-	text[n] = '\0';
-	return text;
-}
-
 static int
 count_of(const char *text, const char *what)
 {
@@ -703,7 +669,7 @@ test_log_full_disk(void)
 		printf("\n  /dev/full missing: not tested");
 		return;
 	}
-	capture_begin();
+	fixture_stderr_begin();
 	use_log("/dev/full");
 	log_one("Q1");
 	log_one("Q2");
@@ -712,7 +678,7 @@ test_log_full_disk(void)
 	use_log(good);
 	log_one("Q4");
 	log_one("Q5");
-	said = capture_end();
+	said = fixture_stderr_end();
 	CU_ASSERT_EQUAL(txn_log_write_errors(), before + 3);
 	CU_ASSERT_EQUAL(count_of(said, "warning: cannot write the transaction log to /dev/full: No "
 	                               "space left on device; 1 line lost since the last warning"),
@@ -749,11 +715,11 @@ test_log_no_torn_line(void)
 	small = old;
 	small.rlim_cur = (rlim_t)whole + 40;
 	signal(SIGXFSZ, SIG_IGN);
-	capture_begin();
+	fixture_stderr_begin();
 	setrlimit(RLIMIT_FSIZE, &small);
 	log_on(c, "W2"); /* 40 bytes fit: a short write */
 	setrlimit(RLIMIT_FSIZE, &old);
-	capture_end();
+	fixture_stderr_end();
 	CU_ASSERT_EQUAL(txn_log_write_errors(), before + 1);
 	CU_ASSERT_EQUAL(stat(path, &st), 0);
 	CU_ASSERT_EQUAL(st.st_size, whole);
@@ -763,9 +729,9 @@ test_log_no_torn_line(void)
 		fclose(f);
 	}
 	CU_ASSERT_EQUAL(last, '\n');
-	capture_begin();
+	fixture_stderr_begin();
 	log_one("W3");
-	CU_ASSERT_EQUAL(count_of(capture_end(), "works again after 1 lost line"), 1);
+	CU_ASSERT_EQUAL(count_of(fixture_stderr_end(), "works again after 1 lost line"), 1);
 	CU_ASSERT_PTR_NOT_NULL(strstr(last_line_of(path), "W3: client="));
 	use_log(log_path);
 	free(path);

@@ -373,6 +373,26 @@ run_notices(const char *const *args)
 	return rc;
 }
 
+/* notices_to_outdir - "notices OPTS --output outdir MX1 GZ"; the files written into names */
+static int
+notices_to_outdir(const char *const *opts, const char *mx1, const char *gz, char *names,
+                  size_t size)
+{
+	const char *args[32] = {"notices"};
+	int n = 1, rc;
+
+	for (; *opts != NULL && n < 27; opts++)
+		args[n++] = *opts;
+	args[n++] = "--output";
+	args[n++] = outdir;
+	args[n++] = mx1;
+	args[n++] = gz;
+	args[n] = NULL;
+	rc = run_notices(args);
+	files(names, size);
+	return rc;
+}
+
 static void
 test_notices_files(void)
 {
@@ -388,8 +408,7 @@ test_notices_files(void)
 	snprintf(cmd, sizeof(cmd), "gzip -c '%s' > '%s'", mx2, gz);
 	CU_ASSERT_EQUAL_FATAL(system(cmd), 0);
 	{
-		const char *args[] = {"notices",
-		                      "--from",
+		const char *opts[] = {"--from",
 		                      "postmaster@example.net",
 		                      "--domain",
 		                      "example.net",
@@ -399,15 +418,10 @@ test_notices_files(void)
 		                      policy,
 		                      "--as-of",
 		                      "2026-12-01",
-		                      "--output",
-		                      outdir,
-		                      mx1,
-		                      gz,
 		                      NULL};
 
-		CU_ASSERT_EQUAL(run_notices(args), 0);
+		CU_ASSERT_EQUAL(notices_to_outdir(opts, mx1, gz, names, sizeof(names)), 0);
 	}
-	files(names, sizeof(names));
 	/* carol (TLS 1.3 only) and dave (plaintext only) get nothing */
 	CU_ASSERT_STRING_EQUAL(names, "0001-alice@example.net.eml 0002-bob@example.org.eml "
 	                              "0003-pm@example.net.eml ");
@@ -448,30 +462,19 @@ test_notices_files(void)
 	/* without --domain, alice (no '@') is skipped; with --include-plaintext dave needs it too
 	 */
 	{
-		const char *args[] = {"notices",
-		                      "--from",
-		                      "postmaster@example.net",
-		                      "--include-plaintext",
-		                      "--output",
-		                      outdir,
-		                      mx1,
-		                      gz,
+		const char *opts[] = {"--from", "postmaster@example.net", "--include-plaintext",
 		                      NULL};
 
-		CU_ASSERT_EQUAL(run_notices(args), 0);
+		CU_ASSERT_EQUAL(notices_to_outdir(opts, mx1, gz, names, sizeof(names)), 0);
 	}
-	files(names, sizeof(names));
 	CU_ASSERT_STRING_EQUAL(names, "0001-bob@example.org.eml ");
 	clean_outdir();
 	{
-		const char *args[] = {"notices",  "--from",      "postmaster@example.net",
-		                      "--domain", "example.net", "--include-plaintext",
-		                      "--output", outdir,        mx1,
-		                      gz,         NULL};
+		const char *opts[] = {"--from",      "postmaster@example.net", "--domain",
+		                      "example.net", "--include-plaintext",    NULL};
 
-		CU_ASSERT_EQUAL(run_notices(args), 0);
+		CU_ASSERT_EQUAL(notices_to_outdir(opts, mx1, gz, names, sizeof(names)), 0);
 	}
-	files(names, sizeof(names));
 	CU_ASSERT_STRING_EQUAL(names, "0001-alice@example.net.eml 0002-bob@example.org.eml "
 	                              "0003-dave@example.net.eml ");
 	clean_outdir();

@@ -8,6 +8,7 @@
 #     . tests/e2e/lib/milter-cases.sh
 #     mc_init                     # programs, root, work dir, milter port MPORT, TXN_LOG, MLOG
 #     ... set the MC_* variables and define the mta_* hooks below, set up the MTA ...
+#     (for the private Postfix, milter-cases-postfix.sh sources both libraries and does the MC_*/mta_* part)
 #     mc_case_cli; mc_case_explain; milter_start "$MAIN"; <start the MTA>; mc_case_startup
 #     mc_cases_actions; mc_case_exact_line; ...; t_summary
 #
@@ -528,18 +529,23 @@ mc_case_sigterm() {
 
 _mc_smtp_line() { printf '%s\r\n' "$1" >&5; }
 _mc_read_reply() { local l; while IFS= read -r -t 10 l <&5; do l=${l%$'\r'}; echo "$l"; [ "${l:3:1}" = " " ] && break; done; }
+# _mc_smtp_open PORT LINE...: a plaintext session by hand on descriptor 5 to 127.0.0.1:PORT; after the
+# greeting each LINE is sent and its reply read (and dropped). The caller goes on, and closes 5.
+_mc_smtp_open() {
+    local line
+    exec 5<>"/dev/tcp/127.0.0.1/$1"
+    shift
+    _mc_read_reply > /dev/null
+    for line in "$@"; do _mc_smtp_line "$line"; _mc_read_reply > /dev/null; done
+}
 
 # with the daemon running (milter_start "$MAIN"); leaves it stopped
 mc_case_sigkill() {
     local r f
     t_begin "SIGKILL: $MC_MTA tempfails, nothing is lost, retries succeed after a restart"
     # A transaction in flight (plaintext, by hand) when the daemon dies.
-    exec 5<>"/dev/tcp/127.0.0.1/$(mta_port mx)"
-    _mc_read_reply > /dev/null
-    _mc_smtp_line "EHLO inflight.test"; _mc_read_reply > /dev/null
-    _mc_smtp_line "MAIL FROM:<sender@client.test>"; _mc_read_reply > /dev/null
-    _mc_smtp_line "RCPT TO:<inflight@example.test>"; _mc_read_reply > /dev/null
-    _mc_smtp_line "DATA"; _mc_read_reply > /dev/null
+    _mc_smtp_open "$(mta_port mx)" "EHLO inflight.test" "MAIL FROM:<sender@client.test>" \
+        "RCPT TO:<inflight@example.test>" DATA
     kill -KILL "$MPID"; wait "$MPID" 2>/dev/null; MPID=
     printf 'X-E2E-Case: inflight\r\nSubject: in flight\r\n\r\nbody\r\n.\r\n' >&5
     r=$(_mc_read_reply | tail -n 1)

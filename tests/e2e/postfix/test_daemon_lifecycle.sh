@@ -22,14 +22,10 @@
 set -u
 
 HERE=$(cd "$(dirname "$0")" && pwd)
-. "$HERE/../lib/postfix-harness.sh"
-. "$HERE/../lib/milter-cases.sh"
+. "$HERE/../lib/milter-cases-postfix.sh"
 
 mc_init
-MC_MTA=postfix
 RUN_AS=nobody
-mta_sink_grep() { pf_sink_grep "$@"; }
-mta_wait_sink_grep() { pf_wait_sink_grep "$@"; }
 
 PF_MAIN_EXTRA="smtpd_peername_lookup = no" HARNESS_MILTER="inet:127.0.0.1:$MPORT" pf_setup \
     || { echo "pf_setup failed"; exit 2; }
@@ -142,15 +138,8 @@ t_end
 
 t_begin "RSET and QUIT after RCPT: one line each, action=abort"
 milter_start "$MAIN" || t_fail "no start"
-exec 5<>"/dev/tcp/127.0.0.1/$PF_PORT_MX"
-_mc_read_reply > /dev/null
-_mc_smtp_line "EHLO abort.test"; _mc_read_reply > /dev/null
-_mc_smtp_line "MAIL FROM:<rset@client.test>"; _mc_read_reply > /dev/null
-_mc_smtp_line "RCPT TO:<rcpt@example.test>"; _mc_read_reply > /dev/null
-_mc_smtp_line "RSET"; _mc_read_reply > /dev/null
-_mc_smtp_line "MAIL FROM:<quit@client.test>"; _mc_read_reply > /dev/null
-_mc_smtp_line "RCPT TO:<rcpt@example.test>"; _mc_read_reply > /dev/null
-_mc_smtp_line "QUIT"; _mc_read_reply > /dev/null
+_mc_smtp_open "$PF_PORT_MX" "EHLO abort.test" "MAIL FROM:<rset@client.test>" "RCPT TO:<rcpt@example.test>" \
+    RSET "MAIL FROM:<quit@client.test>" "RCPT TO:<rcpt@example.test>" QUIT
 exec 5>&-
 wait_txn "from=<quit@client.test>" || t_fail "no line for the QUIT"
 for who in rset quit; do

@@ -133,8 +133,9 @@ load() {
 }
 
 # load_loop CASE [PROBE-LOAD-ARGS...]: run load batches (JSON in CASE-N.json) until $E2E_WORK/CASE.stop exists,
-# so that a run lasts as long as its fault, whatever the machine's speed. Start it in the background, then
-# track_loop: it ends by itself too when the work dir is gone (cleanup) or after 300 batches.
+# so that a run lasts as long as its fault, whatever the machine's speed. start_loop runs it in the
+# background (PID in lpid) and tracks it: it ends by itself too when the work dir is gone (cleanup) or after
+# 300 batches.
 load_loop() {
     local case=$1 i=0; shift
     rm -f "$E2E_WORK/$case.stop" "$E2E_WORK/$case"-*.json
@@ -144,7 +145,11 @@ load_loop() {
     done
 }
 
-track_loop() { e2e_track "$1" load-loop; }
+start_loop() {
+    load_loop "$@" &
+    lpid=$!
+    e2e_track "$lpid" load-loop
+}
 
 # jsum FILE...: the probe's totals over several runs: transactions accepted deferred rejected failed not_attempted
 jsum() {
@@ -244,9 +249,7 @@ want() { case " $FAULTS_CASES " in *" $1 "*) return 0 ;; esac; return 1; }
 if want sigkill; then
     t_begin "sigkill: SIGKILL x3 during a tagging run, restart within ~1 s: nothing lost or duplicated"
     l0=$(log_lines)
-    load_loop sigkill --sessions 10 --messages-per-session 5 --total 100 --tls-mix "$MIX" &
-    lpid=$!
-    track_loop "$lpid"
+    start_loop sigkill --sessions 10 --messages-per-session 5 --total 100 --tls-mix "$MIX"
     for i in 1 2 3; do
         sleep 2
         kill -KILL "$MPID"; wait "$MPID" 2>/dev/null
@@ -269,9 +272,7 @@ fi
 if want sigstop; then
     t_begin "sigstop: SIGSTOP ${FAULTS_STALL} s during a run: report's messages = Postfix accepted, aborts apart"
     l0=$(log_lines)
-    load_loop sigstop --sessions 8 --messages-per-session 4 --total 32 --tls-mix "$MIX" &
-    lpid=$!
-    track_loop "$lpid"
+    start_loop sigstop --sessions 8 --messages-per-session 4 --total 32 --tls-mix "$MIX"
     sleep 2
     # and 4 transactions held open after RCPT, so that some are surely in flight when the daemon stops
     load sigstop "$E2E_WORK/sigstop-held.json" --sessions 4 --messages-per-session 1 --total 4 --hold 3 \
@@ -312,9 +313,7 @@ if want reloads; then
     t_begin "reloads: 100 SIGHUP during a run: every message decided, none lost"
     l0=$(log_lines)
     r0=$(grep -c 'policy reloaded' "$MLOG")
-    load_loop reloads --sessions 8 --messages-per-session 5 --total 100 --tls-mix "$MIX" &
-    lpid=$!
-    track_loop "$lpid"
+    start_loop reloads --sessions 8 --messages-per-session 5 --total 100 --tls-mix "$MIX"
     sleep 0.5
     for i in $(seq 1 100); do kill -HUP "$MPID"; sleep 0.04; done
     sleep 0.5

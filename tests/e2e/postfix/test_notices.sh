@@ -21,77 +21,44 @@
 # Prints "N passed, N failed" last; exit 1 on any failure.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=../lib/postfix-harness.sh
-. "$HERE/../lib/postfix-harness.sh"
+# shellcheck source=../lib/report-suite.sh
+. "$HERE/../lib/report-suite.sh"
 
-[ "$(id -u)" = 0 ] || { echo "must run as root"; echo "0 passed, 1 failed"; exit 1; }
-BUILDDIR=${1:-${TLSPOLICY_BUILD:-${BUILDDIR:-$HERE/../../..}}}
-BUILDDIR=$(cd "$BUILDDIR" && pwd)
-MILTER=${MILTER:-$BUILDDIR/milter/milter-tlspolicy}
-REPORT=${REPORT:-$BUILDDIR/contrib/report/tlspolicy-report}
-PROBE=${PROBE:-$BUILDDIR/contrib/probe/tlspolicy-probe}
-for b in "$MILTER" "$REPORT" "$PROBE"; do
-	[ -x "$b" ] || { echo "$b not built"; echo "0 passed, 1 failed"; exit 1; }
-done
-e2e_init
-export TZ=UTC
+rs_init "${1:-}"
 
 # ------------------------------------------------------------------ Postfix + milter
-e2e_alloc_port MILTER_PORT
-HARNESS_MILTER=inet:127.0.0.1:$MILTER_PORT
-MLOG=$E2E_WORK/milter.log
-t_begin "private Postfix and milter-tlspolicy start"
-if ! pf_setup; then
-	t_fail "pf_setup failed"; t_summary; exit 1
-fi
+rs_postfix_setup
+# notices_policy FILE < RULES: a policy with the secret (so the same per-client rollout draws) and the
+# rule for TLS >= 1.2 that the running policy and the one to announce share, then RULES, then the default.
+notices_policy() {
+	{
+		printf '%s\n' 'version: 1' 'settings: { sticky_secret: "e2e-notices" }' 'rules:' \
+		    '  - name: modern' '    match: { tls: ">= TLSv1.2" }' '    action: accept'
+		cat
+		printf '%s\n' 'default: { action: accept }'
+	} > "$1"
+}
 # The daemon only tags: every message is delivered and logged.
-cat > "$E2E_WORK/policy.yaml" <<'YAML'
-version: 1
-settings: { sticky_secret: "e2e-notices" }
-rules:
-  - name: modern
-    match: { tls: ">= TLSv1.2" }
-    action: accept
+notices_policy "$E2E_WORK/policy.yaml" <<'YAML'
   - name: legacy
     match: { tls: [SSLv3, TLSv1, TLSv1.1] }
     action: tag
-default: { action: accept }
 YAML
-e2e_bg milter "$MILTER" -f -c "$E2E_WORK/policy.yaml" -p "inet:$MILTER_PORT@127.0.0.1" -L "$MLOG"
-if wait_for "e2e_port_listening $MILTER_PORT" 10 && pf_start; then
-	t_end
-else
-	t_fail "milter or Postfix did not start"; t_note "$(cat "$E2E_WORK/logs/milter.log" 2>/dev/null)"
-	t_summary; exit 1
-fi
+rs_milter_start
 
 # ------------------------------------------------------------------ sessions
-SENT=0
-session() { # N EXPECTED_EXIT PORT PROBE-ARGS...
-	local n=$1 want=$2 port=$3 i out rc
-	shift 3
-	for ((i = 0; i < n; i++)); do
-		out=$("$PROBE" send "127.0.0.1:$port" --timeout 20 --to "rcpt$SENT@example.test" \
-		    --subject "notices e2e $SENT" "$@" 2>&1)
-		rc=$?
-		SENT=$((SENT + 1))
-		if [ "$rc" != "$want" ]; then
-			t_fail "probe send $* exited $rc, want $want"; t_note "$out"
-			return 1
-		fi
-	done
-}
+RS_SUBJECT="notices e2e"
 
 # Postfix's SASL users are alice and bob (the harness's sasldb).
 t_begin "12 sessions: legacy and modern TLS, with and without SMTP AUTH"
-session 2 0 "$PF_PORT_SUBMISSION" --source 127.0.0.11 --ehlo laptop11 --tls 1.1 --auth alice:secret123 &&
-	session 1 0 "$PF_PORT_SUBMISSION" --source 127.0.0.15 --ehlo phone15 --tls 1.0 --auth alice:secret123 &&
-	session 1 0 "$PF_PORT_SUBMISSION" --source 127.0.0.11 --ehlo laptop11 --tls 1.3 --auth alice:secret123 &&
-	session 2 0 "$PF_PORT_SUBMISSION" --source 127.0.0.14 --ehlo phone14 --tls 1.2 --auth bob:secret456 &&
-	session 1 0 "$PF_PORT_SUBMISSION" --source 127.0.0.16 --ehlo tablet16 --tls 1.3 --auth bob:secret456 &&
-	session 2 0 "$PF_PORT_LEGACY" --source 127.0.0.10 --ehlo printer10 --tls 1.0 &&
-	session 1 0 "$PF_PORT_MX" --source 127.0.0.13 --ehlo mail13 --tls 1.3 &&
-	session 2 0 "$PF_PORT_MX" --source 127.0.0.12 --ehlo old12 --tls none &&
+rs_session 2 0 "$PF_PORT_SUBMISSION" --source 127.0.0.11 --ehlo laptop11 --tls 1.1 --auth alice:secret123 &&
+	rs_session 1 0 "$PF_PORT_SUBMISSION" --source 127.0.0.15 --ehlo phone15 --tls 1.0 --auth alice:secret123 &&
+	rs_session 1 0 "$PF_PORT_SUBMISSION" --source 127.0.0.11 --ehlo laptop11 --tls 1.3 --auth alice:secret123 &&
+	rs_session 2 0 "$PF_PORT_SUBMISSION" --source 127.0.0.14 --ehlo phone14 --tls 1.2 --auth bob:secret456 &&
+	rs_session 1 0 "$PF_PORT_SUBMISSION" --source 127.0.0.16 --ehlo tablet16 --tls 1.3 --auth bob:secret456 &&
+	rs_session 2 0 "$PF_PORT_LEGACY" --source 127.0.0.10 --ehlo printer10 --tls 1.0 &&
+	rs_session 1 0 "$PF_PORT_MX" --source 127.0.0.13 --ehlo mail13 --tls 1.3 &&
+	rs_session 2 0 "$PF_PORT_MX" --source 127.0.0.12 --ehlo old12 --tls none &&
 	wait_for "[ \$(grep -c ' milter-tlspolicy\[' '$MLOG') -ge 12 ]" 10 &&
 	assert_eq 12 "$(grep -c ' milter-tlspolicy\[' "$MLOG")" "milter log lines" &&
 	pf_wait_sink "$PF_SINK_MAIN" 12 20 && t_end
@@ -105,13 +72,7 @@ BEFORE=$(pf_sink_count "$PF_SINK_MAIN")
 
 # ------------------------------------------------------------------ the policy to announce
 # A per-client rollout over four months: each client is selected on one of the step dates.
-cat > "$E2E_WORK/next.yaml" <<'YAML'
-version: 1
-settings: { sticky_secret: "e2e-notices" }
-rules:
-  - name: modern
-    match: { tls: ">= TLSv1.2" }
-    action: accept
+notices_policy "$E2E_WORK/next.yaml" <<'YAML'
   - name: no-legacy
     match: { tls: [TLSv1, TLSv1.1] }
     action: defer
@@ -123,7 +84,6 @@ rules:
         - { from: 2031-02-01, percent: 30 }
         - { from: 2031-03-01, percent: 60 }
         - { from: 2031-04-01, percent: 100 }
-default: { action: accept }
 YAML
 
 # rollout_date WORDS: the first step date on which milter-tlspolicy -t defers the session, and check

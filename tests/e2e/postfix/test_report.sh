@@ -15,29 +15,13 @@
 # Prints "N passed, N failed" last; exit 1 on any failure.
 set -u
 HERE=$(cd "$(dirname "$0")" && pwd)
-# shellcheck source=../lib/postfix-harness.sh
-. "$HERE/../lib/postfix-harness.sh"
+# shellcheck source=../lib/report-suite.sh
+. "$HERE/../lib/report-suite.sh"
 
-[ "$(id -u)" = 0 ] || { echo "must run as root"; echo "0 passed, 1 failed"; exit 1; }
-BUILDDIR=${1:-${TLSPOLICY_BUILD:-${BUILDDIR:-$HERE/../../..}}}
-BUILDDIR=$(cd "$BUILDDIR" && pwd)
-MILTER=${MILTER:-$BUILDDIR/milter/milter-tlspolicy}
-REPORT=${REPORT:-$BUILDDIR/contrib/report/tlspolicy-report}
-PROBE=${PROBE:-$BUILDDIR/contrib/probe/tlspolicy-probe}
-for b in "$MILTER" "$REPORT" "$PROBE"; do
-	[ -x "$b" ] || { echo "$b not built"; echo "0 passed, 1 failed"; exit 1; }
-done
-e2e_init
-export TZ=UTC
+rs_init "${1:-}"
 
 # ------------------------------------------------------------------ Postfix + milter
-e2e_alloc_port MILTER_PORT
-HARNESS_MILTER=inet:127.0.0.1:$MILTER_PORT
-MLOG=$E2E_WORK/milter.log
-t_begin "private Postfix and milter-tlspolicy start"
-if ! pf_setup; then
-	t_fail "pf_setup failed"; t_summary; exit 1
-fi
+rs_postfix_setup
 cat > "$E2E_WORK/policy.yaml" <<YAML
 version: 1
 settings:
@@ -68,45 +52,23 @@ YAML
 if ! "$MILTER" -n -c "$E2E_WORK/policy.yaml" > "$E2E_WORK/policy-check.txt" 2>&1; then
 	t_fail "policy does not load"; t_note "$(cat "$E2E_WORK/policy-check.txt")"; t_summary; exit 1
 fi
-e2e_bg milter "$MILTER" -f -c "$E2E_WORK/policy.yaml" -p "inet:$MILTER_PORT@127.0.0.1" -L "$MLOG"
-if wait_for "e2e_port_listening $MILTER_PORT" 10 && pf_start; then
-	t_end
-else
-	t_fail "milter or Postfix did not start"; t_note "$(cat "$E2E_WORK/logs/milter.log" 2>/dev/null)"
-	t_summary; exit 1
-fi
+rs_milter_start
 
 # ------------------------------------------------------------------ sessions
-# session N EXPECTED_EXIT PORT PROBE-ARGS...: send N messages, one session each.
-SENT=0
-session() {
-	local n=$1 want=$2 port=$3 i out rc
-	shift 3
-	for ((i = 0; i < n; i++)); do
-		out=$("$PROBE" send "127.0.0.1:$port" --timeout 20 --to "rcpt$SENT@example.test" \
-		    --subject "report e2e $SENT" "$@" 2>&1)
-		rc=$?
-		SENT=$((SENT + 1))
-		if [ "$rc" != "$want" ]; then
-			t_fail "probe send $* exited $rc, want $want"
-			t_note "$out"
-			return 1
-		fi
-	done
-}
+RS_SUBJECT="report e2e"
 
 t_begin "15 sessions: reroute, defer, report-only reject, tag, accept"
 ALICE=alice:secret123
 BOB=bob:secret456
-session 3 0 "$PF_PORT_LEGACY" --source 127.0.0.10 --ehlo printer10 --tls 1.0 &&
-	session 2 4 "$PF_PORT_SUBMISSION" --source 127.0.0.11 --ehlo laptop11 --tls 1.1 --auth "$ALICE" &&
-	session 1 0 "$PF_PORT_SUBMISSION" --source 127.0.0.11 --ehlo laptop11 --tls 1.3 --auth "$ALICE" &&
-	session 2 0 "$PF_PORT_MX" --source 127.0.0.12 --ehlo old12 --tls none &&
-	session 1 0 "$PF_PORT_MX" --source 127.0.0.12 --ehlo old12b --tls 1.0 &&
-	session 2 0 "$PF_PORT_MX" --source 127.0.0.13 --ehlo mail13 --tls 1.2 &&
-	session 1 0 "$PF_PORT_SUBMISSION" --source 127.0.0.14 --ehlo phone14 --tls 1.2 --auth "$BOB" &&
-	session 1 0 "$PF_PORT_MX" --source 127.0.0.13 --ehlo mail13 --tls 1.3 &&
-	session 2 0 "$PF_PORT_LEGACY" --source 127.0.0.10 --ehlo printer10 --tls 1.2 &&
+rs_session 3 0 "$PF_PORT_LEGACY" --source 127.0.0.10 --ehlo printer10 --tls 1.0 &&
+	rs_session 2 4 "$PF_PORT_SUBMISSION" --source 127.0.0.11 --ehlo laptop11 --tls 1.1 --auth "$ALICE" &&
+	rs_session 1 0 "$PF_PORT_SUBMISSION" --source 127.0.0.11 --ehlo laptop11 --tls 1.3 --auth "$ALICE" &&
+	rs_session 2 0 "$PF_PORT_MX" --source 127.0.0.12 --ehlo old12 --tls none &&
+	rs_session 1 0 "$PF_PORT_MX" --source 127.0.0.12 --ehlo old12b --tls 1.0 &&
+	rs_session 2 0 "$PF_PORT_MX" --source 127.0.0.13 --ehlo mail13 --tls 1.2 &&
+	rs_session 1 0 "$PF_PORT_SUBMISSION" --source 127.0.0.14 --ehlo phone14 --tls 1.2 --auth "$BOB" &&
+	rs_session 1 0 "$PF_PORT_MX" --source 127.0.0.13 --ehlo mail13 --tls 1.3 &&
+	rs_session 2 0 "$PF_PORT_LEGACY" --source 127.0.0.10 --ehlo printer10 --tls 1.2 &&
 	wait_for "[ \$(grep -c ' milter-tlspolicy\[' '$MLOG') -ge 15 ]" 10 &&
 	assert_eq 15 "$(grep -c ' milter-tlspolicy\[' "$MLOG")" "milter log lines" &&
 	t_end
