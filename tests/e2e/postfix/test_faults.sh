@@ -27,8 +27,10 @@
 #   sigkill      SIGKILL x3 during a tagging run, restart within ~1 s each time
 #   sigstop      SIGSTOP FAULTS_STALL s then SIGCONT during a run (and while 4 transactions are held open
 #                after RCPT, so that Postfix surely aborts some): tlspolicy-report's message count
-#                equals what Postfix accepted; the aborted transactions are logged action=abort and the
-#                report counts them apart
+#                equals what Postfix accepted plus the in-flight window W (decision lines whose message
+#                Postfix's log shows tempfailed at end of message by the milter timeout; W <= the sessions
+#                of the load, printed; the other decision lines are exactly the delivered queue ids); the
+#                aborted transactions are logged action=abort and the report counts them apart
 #   reloads      100 SIGHUP during a run: every message decided, none lost
 #   badpolicy    a truncated policy (loses its rules, and the default) and an invalid one on reload: the
 #                old policy stays (TLS 1.0 still deferred), the failure is logged
@@ -313,8 +315,8 @@ if want sigstop; then
     rm_msgs=$(report_messages "$E2E_WORK/sigstop.log")
     "$REPORT" clients "$E2E_WORK/sigstop.log" > "$E2E_WORK/sigstop.report" 2>&1
     # The in-flight window: decision lines for messages Postfix tempfailed at end of message because the
-    # milter's reply timed out (the stop landed between the line and libmilter's reply). At most one per
-    # session of the loop in flight (after a milter timeout Postfix tempfails the rest of that session).
+    # milter's reply timed out (the stop landed between the line and libmilter's reply, or the daemon read the
+    # end of message only after SIGCONT). At most one per session of the loop: one end of message in flight each.
     grep -E ' action=(accept|tag|defer|reject|reroute|hold) ' "$E2E_WORK/sigstop.log" |
         sed -n 's/^.* milter-tlspolicy\[[0-9]*\]: \([^:]*\): .*/\1/p' | sort > "$E2E_WORK/sigstop.decided"
     eom_window "$PF_LOG" > "$E2E_WORK/sigstop.eomtf"
@@ -325,9 +327,9 @@ if want sigstop; then
     # every decision line is a delivered message or in the window, and the other way round
     other=$(comm -3 <(comm -23 "$E2E_WORK/sigstop.decided" "$E2E_WORK/sigstop.window") \
         "$E2E_WORK/sigstop.delivered" | grep -c .)
-    echo "    tlspolicy-report: messages=$rm_msgs (Postfix accepted $A; in-flight window $W:" \
-        "$(tr '\n' ' ' < "$E2E_WORK/sigstop.window")of $(grep -c . "$E2E_WORK/sigstop.eomtf") tempfailed at" \
-        "end of message by the milter timeout; aborted lines $ABT;" \
+    echo "    tlspolicy-report: messages=$rm_msgs (Postfix accepted $A; in-flight window $W" \
+        "[$(paste -s -d ' ' "$E2E_WORK/sigstop.window")] of the $(grep -c . "$E2E_WORK/sigstop.eomtf")" \
+        "messages Postfix tempfailed at end of message by the milter timeout; aborted lines $ABT;" \
         "report on aborts: $(grep -i -m1 'abort' "$E2E_WORK/sigstop.report" || echo none))"
     assert_eq "$A" "$((rm_msgs - W))" "tlspolicy-report's message count - the in-flight window"
     assert_eq "$A" "$((DEC - W))" "decision lines - the in-flight window (one per accepted message)"
