@@ -18,7 +18,8 @@ set -eu
 PKGS="build-essential autoconf automake libtool pkg-config m4
 libmilter-dev libyaml-dev libgnutls28-dev libcunit1-dev zlib1g-dev
 postfix postfix-pcre sasl2-bin libsasl2-modules
-gnutls-bin openssl python3 valgrind iproute2 procps ca-certificates"
+gnutls-bin openssl python3 valgrind iproute2 procps ca-certificates
+clang libclang-rt-14-dev"
 [ "${INSTALL_DEPS_NO_BROWSER:-0}" = 1 ] || PKGS="$PKGS chromium"
 
 # one dpkg-query for all packages: prints "NAME STATUS" for the known ones (unknown ones: nothing)

@@ -38,8 +38,8 @@ void fuzz_context(const char *text);
 #include <stddef.h>
 #include <stdint.h>
 
-#define FUZZ_FIELD_MAX  1024 /* a field is cut at FUZZ_FIELD_MAX - 1 bytes */
-#define FUZZ_FIELD_SLOTS 64  /* fields alive at once */
+#define FUZZ_FIELD_MAX   1024 /* a field is cut at FUZZ_FIELD_MAX - 1 bytes */
+#define FUZZ_FIELD_SLOTS 64   /* fields alive at once */
 
 struct fuzz_fields {
 	const uint8_t *data;

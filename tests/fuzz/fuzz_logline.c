@@ -184,6 +184,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_check(expected_line(&pos, end, &wlen) == NULL, "lines of the file were lost",
 		           NULL);
 	fuzz_check(linereader_close(&lr) == (cut ? -1 : 0),
-	           cut ? "a cut .gz file read without an error" : "read error on a whole file", NULL);
+	           cut ? "a cut .gz file read without an error" : "read error on a whole file",
+	           NULL);
 	return 0;
 }

@@ -68,8 +68,8 @@ static const char *const policy_texts[] = {
     "default: { action: tag, subject_prefix: \"[LEGACY-TLS]\" }\n",
     "version: 1\nsettings: { audit_header: X-Audit, reroute_header: X-Route }\n" MODERN
     "default: { action: tag, subject_prefix: \"[old TLS] \" }\n",
-    "version: 1\nsettings: { reroute_method: recipient-suffix, reroute_suffix: .LEGACY-TLS }\n" MODERN
-    "default: { action: reroute, relay: \"smtp:[relay.example]:25\" }\n",
+    "version: 1\nsettings: { reroute_method: recipient-suffix, reroute_suffix: .LEGACY-TLS "
+    "}\n" MODERN "default: { action: reroute, relay: \"smtp:[relay.example]:25\" }\n",
     "version: 1\nsettings: { reroute_method: header, strip_foreign_headers: true }\n" MODERN
     "default: { action: reroute, relay: \"smtp:[relay.example]:25\" }\n",
     "version: 1\nsettings: { reroute_method: quarantine, quarantine_reason: legacy tls }\n" MODERN
@@ -93,7 +93,8 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc, (void)argv;
 	dir = fuzz_private_dir("fuzz_mta_text");
 	for (i = 0; i < POLICIES; i++) {
-		path = fuzz_write_file(dir, "policy.yaml", policy_texts[i], strlen(policy_texts[i]));
+		path =
+		    fuzz_write_file(dir, "policy.yaml", policy_texts[i], strlen(policy_texts[i]));
 		policy_errors_init(&errors);
 		if ((snaps[i].policy = policy_load(path, &errors)) == NULL) {
 			fprintf(stderr, "fixed policy %zu: %s\n", i,
@@ -135,7 +136,8 @@ check_sanitize(const char *src)
 		for (si = 0; si < sizeof(sizes) / sizeof(sizes[0]); si++) {
 			len = sanitize(out, sizes[si], src, flags);
 			fuzz_check(len == strlen(out), "sanitize: length differs", out);
-			fuzz_check(len < sizes[si] && len <= SANITIZE_MAX, "sanitize: too long", out);
+			fuzz_check(len < sizes[si] && len <= SANITIZE_MAX, "sanitize: too long",
+			           out);
 			fuzz_check(!fuzz_has_control(out), "sanitize: control character", out);
 			if (flags & SANITIZE_ASCII)
 				fuzz_check(!has_byte(out, 0x80, 0xff), "sanitize: non-ASCII", out);
@@ -192,11 +194,13 @@ check_xtext(const char *src)
 		fuzz_check(strcmp(dec, src) == 0, "xtext: decode(encode(x)) != x", dec);
 	for (i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
 		n = mta_xtext_encode(enc, cuts[i], src);
-		fuzz_check(n < cuts[i] && escapes_whole(enc), "xtext encode: escape cut in half", enc);
+		fuzz_check(n < cuts[i] && escapes_whole(enc), "xtext encode: escape cut in half",
+		           enc);
 	}
 	/* Decoding the raw value (as Sendmail's {cert_subject}) adds no control character. */
 	n = mta_xtext_decode(dec, sizeof(dec), src);
-	fuzz_check(n == strlen(dec) && n <= strlen(src), "xtext decode: longer than its input", dec);
+	fuzz_check(n == strlen(dec) && n <= strlen(src), "xtext decode: longer than its input",
+	           dec);
 	fuzz_check(count_control(dec) <= count_control(src), "xtext decode: control character",
 	           dec);
 	for (i = 0; i < sizeof(cuts) / sizeof(cuts[0]); i++) {
@@ -229,8 +233,8 @@ check_client_addr(const char *raw)
 static void
 check_audit_value(const char *value, const char *addr)
 {
-	static const char *const keys[] = {"", "tls=", "cipher=", "bits=", "client=", "listener=",
-	                                   "auth=", "rule=", "action="};
+	static const char *const keys[] = {
+	    "", "tls=", "cipher=", "bits=", "client=", "listener=", "auth=", "rule=", "action="};
 	char copy[AUDIT_HEADER_MAX], caddr[SANITIZE_MAX + 1], *item, *next;
 	size_t n = 0, k;
 
@@ -239,8 +243,8 @@ check_audit_value(const char *value, const char *addr)
 		unsigned char c = (unsigned char)*p;
 
 		if (c == '\n')
-			fuzz_check(p > value && p[-1] == ';' && p[1] == '\t', "audit header: bad fold",
-			           value);
+			fuzz_check(p > value && p[-1] == ';' && p[1] == '\t',
+			           "audit header: bad fold", value);
 		else
 			fuzz_check(c == '\t' ? p > value && p[-1] == '\n' : c >= ' ' && c <= '~',
 			           "audit header: not printable ASCII", value);
@@ -249,13 +253,14 @@ check_audit_value(const char *value, const char *addr)
 	for (item = copy; item != NULL; item = next, n++) {
 		if ((next = strchr(item, ';')) != NULL) {
 			*next++ = '\0';
-			fuzz_check(*next == ' ' || *next == '\n', "audit header: bad separator", value);
+			fuzz_check(*next == ' ' || *next == '\n', "audit header: bad separator",
+			           value);
 			next += *next == ' ' ? 1 : 2;
 		}
 		if (n < sizeof(keys) / sizeof(keys[0])) {
 			k = strlen(keys[n]);
-			fuzz_check(strncmp(item, keys[n], k) == 0, "audit header: items out of order",
-			           value);
+			fuzz_check(strncmp(item, keys[n], k) == 0,
+			           "audit header: items out of order", value);
 			if (n == 4 && addr != NULL) {
 				/* "client=NAME [ADDR]", the address whole. */
 				size_t il = strlen(item), al;
@@ -266,12 +271,14 @@ check_audit_value(const char *value, const char *addr)
 				/* (An address of over 251 bytes cannot be whole in 255.) */
 				fuzz_check(al > SANITIZE_MAX - 4 ||
 				               (il > k + al + 3 && item[il - 1] == ']' &&
-				                item[il - al - 3] == ' ' && item[il - al - 2] == '[' &&
+				                item[il - al - 3] == ' ' &&
+				                item[il - al - 2] == '[' &&
 				                memcmp(item + il - al - 1, caddr, al) == 0),
 				           "audit header: client address not whole", value);
 			}
 		} else {
-			fuzz_check(strcmp(item, "legacy=yes") == 0 || strcmp(item, "mode=report-only") == 0,
+			fuzz_check(strcmp(item, "legacy=yes") == 0 ||
+			               strcmp(item, "mode=report-only") == 0,
 			           "audit header: unknown item", value);
 		}
 	}
@@ -307,8 +314,8 @@ check_audit_build(struct fuzz_fields *in, const char *addr)
 static struct {
 	struct conn_ctx *conn;
 	const char *prefix;
-	const char *subject;   /* first Subject given, or NULL */
-	unsigned deleted[2];   /* audit, reroute copies deleted */
+	const char *subject; /* first Subject given, or NULL */
+	unsigned deleted[2]; /* audit, reroute copies deleted */
 	unsigned next_index[2];
 	size_t rcpts_rewritten;
 	const struct rcpt_copy *deleted_rcpt; /* the recipient being rewritten */
@@ -343,8 +350,8 @@ smfi_chgheader(SMFICTX *ctx, char *name, int index, char *value)
 		eom.deleted[k]++;
 		return MI_SUCCESS;
 	}
-	fuzz_check(strcmp(name, "Subject") == 0 && index == 1, "a header changed other than Subject",
-	           name);
+	fuzz_check(strcmp(name, "Subject") == 0 && index == 1,
+	           "a header changed other than Subject", name);
 	fuzz_check(eom.prefix != NULL && old != NULL, "Subject changed without a prefix", value);
 	plen = strlen(eom.prefix);
 	fuzz_check(strncmp(value, eom.prefix, plen) == 0, "Subject does not start with the prefix",
@@ -380,7 +387,8 @@ int
 smfi_insheader(SMFICTX *ctx, int index, char *name, char *value)
 {
 	(void)ctx;
-	fuzz_check(index == 0 && header_kind(name) == 0, "a header inserted that is not ours", name);
+	fuzz_check(index == 0 && header_kind(name) == 0, "a header inserted that is not ours",
+	           name);
 	check_audit_value(value, ctx_value_get(&eom.conn->client_addr));
 	return MI_SUCCESS;
 }
@@ -441,8 +449,8 @@ check_new_rcpt(const char *rcpt, const char *params)
 	    strcasestr(eom.deleted_rcpt->params, " ORCPT=") == NULL) {
 		mta_xtext_decode(decoded, sizeof(decoded), orcpt + 13);
 		if (count_control(addr) == 0)
-			fuzz_check(strcmp(decoded, addr) == 0, "ORCPT does not decode to the address",
-			           params);
+			fuzz_check(strcmp(decoded, addr) == 0,
+			           "ORCPT does not decode to the address", params);
 	}
 	eom.deleted_rcpt = NULL;
 }
@@ -571,9 +579,10 @@ run_transaction(struct fuzz_fields *in, unsigned mode, const char *const *raw)
 		}
 	}
 	if (r != TXN_REFUSE && conn->msg.active && (d = txn_final(conn)) != NULL) {
-		fuzz_check(first_subject == NULL ? conn->msg.subject == NULL
-		                                 : conn->msg.subject != NULL &&
-		                                       strcmp(conn->msg.subject, first_subject) == 0,
+		fuzz_check(first_subject == NULL
+		               ? conn->msg.subject == NULL
+		               : conn->msg.subject != NULL &&
+		                     strcmp(conn->msg.subject, first_subject) == 0,
 		           "the Subject kept is not the first one", conn->msg.subject);
 		eom.prefix = d->enforced && d->action == ACTION_TAG ? d->subject_prefix : NULL;
 		eom.subject = conn->msg.subject;

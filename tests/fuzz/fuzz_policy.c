@@ -44,14 +44,14 @@ static const struct session sessions[] = {
      "25", NULL, "scan@example.com", NULL, NULL, NULL, NULL},
     {"TLSv1.1", "AES128-SHA", "128", "198.51.100.9", NULL, "old", "submission", "587", "alice",
      "alice@example.org", "bob@example.net", "CN=old", "CN=ca", "OK"},
-    {"TLSv1.2", "ECDHE-RSA-AES128-GCM-SHA256", "128", "2001:db8::1", "v6.example", "v6",
-     "smtpd", "25", NULL, "", "postmaster@example.com", NULL, NULL, "NO"},
+    {"TLSv1.2", "ECDHE-RSA-AES128-GCM-SHA256", "128", "2001:db8::1", "v6.example", "v6", "smtpd",
+     "25", NULL, "", "postmaster@example.com", NULL, NULL, "NO"},
     {"TLSv1.3", "TLS_AES_256_GCM_SHA384", "256", "::ffff:203.0.113.5", "mapped.example", "m",
      "legacy", "2526", "carol", "c@example.com", "x@legacy.example", NULL, NULL, "FAIL"},
-    {NULL, NULL, NULL, "10.0.0.1", "unknown", "plain", "smtpd", "25", NULL, "p@example.com",
-     NULL, NULL, NULL, NULL},
-    {"SSLv3", "RC4-MD5", "40", "not-an-address", NULL, NULL, NULL, "99999", "", NULL, NULL,
+    {NULL, NULL, NULL, "10.0.0.1", "unknown", "plain", "smtpd", "25", NULL, "p@example.com", NULL,
      NULL, NULL, NULL},
+    {"SSLv3", "RC4-MD5", "40", "not-an-address", NULL, NULL, NULL, "99999", "", NULL, NULL, NULL,
+     NULL, NULL},
     {"TLSv1", "DES-CBC3-SHA", "x", "127.0.0.1", "localhost", "[127.0.0.1]", "smtpd", "-1",
      "dave@example.com", "<>", "a@b", NULL, NULL, "OK"},
 };
@@ -194,8 +194,8 @@ has_position(const char *e)
 	int n = 0;
 
 	for (p = strchr(e, ':'); p != NULL; p = strchr(p + 1, ':')) {
-		if (p > e && sscanf(p, ":%lu:%lu: %n", &line, &col, &n) == 2 && n > 0 && line >= 1 &&
-		    col >= 1)
+		if (p > e && sscanf(p, ":%lu:%lu: %n", &line, &col, &n) == 2 && n > 0 &&
+		    line >= 1 && col >= 1)
 			return 1;
 	}
 	return 0;

@@ -91,7 +91,8 @@ mapped(struct fuzz_fields *in, const char *alphabet, const char *if_empty)
 	return s;
 }
 
-static const char name_chars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
+static const char name_chars[] =
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-";
 static char printable_chars[96];
 
 /* What the log line must show for a value: sanitised, "-" when absent. */
@@ -173,9 +174,9 @@ read_input(struct txn_in *t, struct fuzz_fields *in)
 	t->d.enforced = (flags & 4) != 0;
 	t->d.has_rollout = (flags & 8) != 0;
 	t->d.selected = (flags & 16) != 0;
-	t->d.percent_bp =
-	    pct != NULL && pct[0] != '\0' ? ((unsigned char)pct[0] << 8 | (unsigned char)pct[1]) % 10001
-	                                  : 2500;
+	t->d.percent_bp = pct != NULL && pct[0] != '\0'
+	                      ? ((unsigned char)pct[0] << 8 | (unsigned char)pct[1]) % 10001
+	                      : 2500;
 	t->d.rule_name = mapped(in, name_chars, "default");
 	t->d.skipped_rule = mapped(in, name_chars, NULL);
 	t->reply = mapped(in, printable_chars, NULL);
@@ -245,8 +246,8 @@ check_decision(const struct txn_in *t, const struct logrec *rec, enum logline_ki
 	int rollout = d != NULL && d->has_rollout;
 
 	if (d == NULL) {
-		fuzz_check(kind == LOGLINE_FAILURE, "a line without a decision is not a failure line",
-		           NULL);
+		fuzz_check(kind == LOGLINE_FAILURE,
+		           "a line without a decision is not a failure line", NULL);
 		return;
 	}
 	fuzz_check(kind == LOGLINE_RECORD, "a transaction line does not parse as one", NULL);
@@ -259,8 +260,7 @@ check_decision(const struct txn_in *t, const struct logrec *rec, enum logline_ki
 	check_field(rec, LK_PERCENT,
 	            rollout ? policy_percent_text(pct, sizeof(pct), d->percent_bp) : "-");
 	check_field(rec, LK_SKIPPED, expect(buf, d->skipped_rule));
-	check_field(rec, LK_RELAY,
-	            expect(buf, d->action == ACTION_REROUTE ? d->relay : NULL));
+	check_field(rec, LK_RELAY, expect(buf, d->action == ACTION_REROUTE ? d->relay : NULL));
 	fuzz_check(rec->tls == tls_version_parse(ctx_value_get(&t->conn->tls_version)),
 	           "tls version differs", t->r.tls);
 	check_client(t, rec);

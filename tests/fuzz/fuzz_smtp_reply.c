@@ -62,8 +62,8 @@ check_reply(const struct smtp_reply *r, const char *first, int lines)
 	if (xl > 0) {
 		fuzz_check(r->xcode[0] - '0' == r->code / 100 && r->xcode[1] == '.',
 		           "enhanced code of another class", r->xcode);
-		fuzz_check(strncmp(text, r->xcode, xl) == 0, "enhanced code not from the first line",
-		           r->xcode);
+		fuzz_check(strncmp(text, r->xcode, xl) == 0,
+		           "enhanced code not from the first line", r->xcode);
 	}
 	smtp_reply_summary(r, summary, sizeof(summary));
 	fuzz_check(strlen(summary) < sizeof(summary) && strchr(summary, '\n') == NULL,
@@ -98,7 +98,8 @@ parse_lines(const uint8_t *data, size_t size)
 		if (lines == 0)
 			memcpy(first, line, strlen(line) + 1);
 		more = smtp_reply_add_line(&r, line);
-		fuzz_check((more < 0) == !is_reply_line(line), "line refused or taken wrongly", line);
+		fuzz_check((more < 0) == !is_reply_line(line), "line refused or taken wrongly",
+		           line);
 		if (more < 0) {
 			smtp_reply_reset(&r);
 			lines = 0;
