@@ -65,15 +65,15 @@
 #define MODERN "rules: [ { name: modern, match: { tls: \">= TLSv1.3\" }, action: accept } ]\n"
 static const char *const policy_texts[] = {
     "version: 1\nsettings: { audit: all, strip_foreign_headers: true }\n" MODERN
-    "default: { action: tag, subject_prefix: \"[LEGACY-TLS]\" }\n",
+    "default: { subject_prefix: \"[LEGACY-TLS]\", action: tag }\n",
     "version: 1\nsettings: { audit_header: X-Audit, reroute_header: X-Route }\n" MODERN
-    "default: { action: tag, subject_prefix: \"[old TLS] \" }\n",
+    "default: { subject_prefix: \"[old TLS] \", action: tag }\n",
     "version: 1\nsettings: { reroute_method: recipient-suffix, reroute_suffix: .LEGACY-TLS "
-    "}\n" MODERN "default: { action: reroute, relay: \"smtp:[relay.example]:25\" }\n",
+    "}\n" MODERN "default: { relay: \"smtp:[relay.example]:25\", action: reroute }\n",
     "version: 1\nsettings: { reroute_method: header, strip_foreign_headers: true }\n" MODERN
-    "default: { action: reroute, relay: \"smtp:[relay.example]:25\" }\n",
+    "default: { relay: \"smtp:[relay.example]:25\", action: reroute }\n",
     "version: 1\nsettings: { reroute_method: quarantine, quarantine_reason: legacy tls }\n" MODERN
-    "default: { action: reroute, relay: \"smtp:[relay.example]:25\" }\n",
+    "default: { relay: \"smtp:[relay.example]:25\", action: reroute }\n",
     "version: 1\nsettings: { audit: matched }\n"
     "rules: [ { name: old, match: { tls: \"< TLSv1.3\" }, action: hold, reason: on hold } ]\n"
     "default: { action: hold }\n",

@@ -15,10 +15,8 @@ FUZZ_CFLAGS = -g -O1 -fno-omit-frame-pointer -std=c11 $(FUZZ_SAN) $(DEFS) -D_GNU
 	-I$(abs_top_srcdir)/tests/fuzz $(YAML_CFLAGS) $(ZLIB_CFLAGS)
 FUZZ_CORE_SRCS = $(policy_libpolicy_a_SOURCES) $(milter_libmiltercore_a_SOURCES) \
 	$(contrib_report_libreport_a_SOURCES)
-# The probe has its own tls_version_*(): its files link on their own.
-FUZZ_PROBE_SRCS = contrib/probe/smtp_reply.c contrib/probe/smtp_client.c \
-	contrib/probe/deadline.c contrib/probe/transcript.c contrib/probe/tls_session.c \
-	contrib/probe/cipher_names.c policy/xalloc.c
+# The probe has its own tls_version_*(): its files go into a library of their own.
+FUZZ_PROBE_SRCS = $(contrib_probe_tlspolicy_probe_SOURCES)
 FUZZ_COMMON = tests/fuzz/fuzz_input.c tests/fuzz/fuzz_input.h
 FUZZ_LINK = $(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer
 
@@ -26,7 +24,7 @@ EXTRA_DIST += tests/fuzz/local.mk tests/fuzz/run.sh tests/fuzz/corpus tests/fuzz
 	$(FUZZ_COMMON) tests/fuzz/fuzz_policy.c tests/fuzz/fuzz_logline.c \
 	tests/fuzz/fuzz_roundtrip.c tests/fuzz/fuzz_mta_text.c tests/fuzz/fuzz_smtp_reply.c \
 	doc/reliability.md
-CLEANFILES += tests/fuzz/libfuzzcore.a tests/fuzz/fuzz_policy tests/fuzz/fuzz_logline \
+CLEANFILES += tests/fuzz/libfuzzcore.a tests/fuzz/libfuzzprobe.a tests/fuzz/fuzz_policy tests/fuzz/fuzz_logline \
 	tests/fuzz/fuzz_roundtrip tests/fuzz/fuzz_mta_text tests/fuzz/fuzz_smtp_reply
 
 fuzz:
@@ -46,6 +44,14 @@ tests/fuzz/libfuzzcore.a: $(FUZZ_CORE_SRCS) config.h
 	srcs=`for f in $(FUZZ_CORE_SRCS); do case $$f in *.c) echo $(abs_top_srcdir)/$$f;; esac; done` && \
 	(cd tests/fuzz/obj && $(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $$srcs) && \
 	rm -f $@ && $(AR) rc $@ tests/fuzz/obj/*.o && $(RANLIB) $@ && rm -rf tests/fuzz/obj
+
+tests/fuzz/libfuzzprobe.a: $(FUZZ_PROBE_SRCS) config.h
+	@echo "  FUZZCC   $@"
+	@rm -rf tests/fuzz/probe-obj && $(MKDIR_P) tests/fuzz/probe-obj && \
+	srcs=`for f in $(FUZZ_PROBE_SRCS); do case $$f in */main.c) ;; *.c) echo $(abs_top_srcdir)/$$f;; esac; done` && \
+	(cd tests/fuzz/probe-obj && $(FUZZ_CC) $(FUZZ_CFLAGS) $(GNUTLS_CFLAGS) \
+	    -fsanitize=fuzzer-no-link -c $$srcs) && \
+	rm -f $@ && $(AR) rc $@ tests/fuzz/probe-obj/*.o && $(RANLIB) $@ && rm -rf tests/fuzz/probe-obj
 
 tests/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c $(FUZZ_COMMON) tests/fuzz/libfuzzcore.a
 	@echo "  FUZZLD   $@"
@@ -70,10 +76,10 @@ tests/fuzz/fuzz_mta_text: tests/fuzz/fuzz_mta_text.c milter/eom.c $(FUZZ_COMMON)
 	@$(FUZZ_LINK) -o $@ $(srcdir)/tests/fuzz/fuzz_mta_text.c $(srcdir)/milter/eom.c \
 	    $(srcdir)/tests/fuzz/fuzz_input.c tests/fuzz/libfuzzcore.a $(YAML_LIBS) $(PTHREAD_LIBS)
 
-tests/fuzz/fuzz_smtp_reply: tests/fuzz/fuzz_smtp_reply.c $(FUZZ_PROBE_SRCS) $(FUZZ_COMMON)
+tests/fuzz/fuzz_smtp_reply: tests/fuzz/fuzz_smtp_reply.c $(FUZZ_COMMON) tests/fuzz/libfuzzprobe.a
 	@echo "  FUZZLD   $@"
 	@$(FUZZ_LINK) -I$(top_srcdir)/contrib/probe $(GNUTLS_CFLAGS) -o $@ \
 	    $(srcdir)/tests/fuzz/fuzz_smtp_reply.c $(srcdir)/tests/fuzz/fuzz_input.c \
-	    `for f in $(FUZZ_PROBE_SRCS); do echo $(srcdir)/$$f; done` $(GNUTLS_LIBS)
+	    tests/fuzz/libfuzzprobe.a $(GNUTLS_LIBS) $(PTHREAD_LIBS)
 
 .PHONY: fuzz fuzz-targets
