@@ -319,6 +319,7 @@ static struct {
 	unsigned next_index[2];
 	size_t rcpts_rewritten;
 	const struct rcpt_copy *deleted_rcpt; /* the recipient being rewritten */
+	size_t next_rcpt;                     /* where the next one is looked for */
 } eom;
 
 static int
@@ -402,17 +403,27 @@ smfi_quarantine(SMFICTX *ctx, char *reason)
 	return MI_SUCCESS;
 }
 
+/*
+ * The daemon rewrites the kept recipients in order, skipping those it
+ * cannot reroute: the one deleted is the next such one, which matters when
+ * the client gave one address twice with other parameters.
+ */
 int
 smfi_delrcpt(SMFICTX *ctx, char *rcpt)
 {
+	static char r[TXN_RCPT_MAX], p[TXN_PARAMS_MAX];
+	const struct msg_ctx *m = &eom.conn->msg;
 	size_t i;
 
 	(void)ctx;
-	for (i = 0; i < eom.conn->msg.rcpt_count; i++)
-		if (strcmp(eom.conn->msg.rcpts[i].address, rcpt) == 0) {
-			eom.deleted_rcpt = &eom.conn->msg.rcpts[i];
+	for (i = eom.next_rcpt; i < m->rcpt_count; i++) {
+		if (strcmp(m->rcpts[i].address, rcpt) == 0 &&
+		    txn_reroute_rcpt(eom.conn, i, r, sizeof(r), p, sizeof(p)) == NULL) {
+			eom.deleted_rcpt = &m->rcpts[i];
+			eom.next_rcpt = i + 1;
 			return MI_SUCCESS;
 		}
+	}
 	fuzz_check(0, "a recipient deleted that the client did not give", rcpt);
 	return MI_FAILURE;
 }
