@@ -533,6 +533,7 @@ run_transaction(struct fuzz_fields *in, unsigned mode, const char *const *raw)
 	struct reply reply;
 	char decoded[CTX_VALUE_MAX], text[MTA_ADDR_TEXT_MAX], *params;
 	const char *argv[16], *name, *value, *rcpt, *first_subject = NULL;
+	static char subject_copy[FUZZ_FIELD_MAX];
 	const struct decision *d;
 	enum txn_result r;
 	unsigned kind, items = 0;
@@ -565,7 +566,8 @@ run_transaction(struct fuzz_fields *in, unsigned mode, const char *const *raw)
 	if (truncate(log_path, 0) != 0)
 		abort();
 	r = txn_mail(conn, raw[8], raw[9], &when, &reply);
-	while (r != TXN_REFUSE && items++ < MAX_ITEMS && (kind = fuzz_byte(in)) != 0) {
+	/* After a refusal or an accept the MTA sends nothing more of the transaction. */
+	while (r == TXN_CONTINUE && items++ < MAX_ITEMS && (kind = fuzz_byte(in)) != 0) {
 		if (kind % 2) {
 			rcpt = macro(in);
 			params = (char *)macro(in);
@@ -585,7 +587,7 @@ run_transaction(struct fuzz_fields *in, unsigned mode, const char *const *raw)
 			else if (kind % 8 == 6)
 				name = conn->snap->settings->reroute_header;
 			if (strcasecmp(name, "Subject") == 0 && first_subject == NULL)
-				first_subject = value;
+				first_subject = strcpy(subject_copy, value); /* fields are reused */
 			txn_header(conn, name, value);
 		}
 	}
