@@ -28,16 +28,19 @@ EXTRA_DIST += tests/fuzz/local.mk tests/fuzz/run.sh tests/fuzz/corpus tests/fuzz
 CLEANFILES += tests/fuzz/libfuzzcore.a tests/fuzz/libfuzzprobe.a tests/fuzz/fuzz_policy tests/fuzz/fuzz_logline \
 	tests/fuzz/fuzz_roundtrip tests/fuzz/fuzz_mta_text tests/fuzz/fuzz_smtp_reply
 
+# Targets whose program is configured out (--disable-report, --disable-probe)
+# are left out too.
 fuzz:
 	@if test -z "$(FUZZ_CC)"; then \
 	    echo "make fuzz: skipped: configure found no clang that links -fsanitize=fuzzer" \
 	        "(Debian: apt-get install clang libclang-rt-14-dev, then configure again)"; \
 	else \
-	    $(MAKE) $(AM_MAKEFLAGS) fuzz-targets; \
+	    targets="tests/fuzz/fuzz_policy tests/fuzz/fuzz_mta_text"; \
+	    test -z "$(contrib_report_libreport_a_SOURCES)" || \
+	        targets="$$targets tests/fuzz/fuzz_logline tests/fuzz/fuzz_roundtrip"; \
+	    test -z "$(FUZZ_PROBE_SRCS)" || targets="$$targets tests/fuzz/fuzz_smtp_reply"; \
+	    $(MAKE) $(AM_MAKEFLAGS) $$targets; \
 	fi
-
-fuzz-targets: tests/fuzz/fuzz_policy tests/fuzz/fuzz_logline tests/fuzz/fuzz_roundtrip \
-	tests/fuzz/fuzz_mta_text tests/fuzz/fuzz_smtp_reply
 
 tests/fuzz/libfuzzcore.a: $(FUZZ_CORE_SRCS) config.h
 	@echo "  FUZZCC   $@"
@@ -83,4 +86,4 @@ tests/fuzz/fuzz_smtp_reply: tests/fuzz/fuzz_smtp_reply.c $(FUZZ_COMMON) tests/fu
 	    $(srcdir)/tests/fuzz/fuzz_smtp_reply.c $(srcdir)/tests/fuzz/fuzz_input.c \
 	    tests/fuzz/libfuzzprobe.a $(GNUTLS_LIBS) $(PTHREAD_LIBS)
 
-.PHONY: fuzz fuzz-targets
+.PHONY: fuzz
