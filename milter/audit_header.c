@@ -65,9 +65,10 @@ put_client(struct writer *w, const char *name, const char *addr)
 
 	sanitize(cname, sizeof(cname), name && *name ? name : "unknown", VALUE_FLAGS);
 	sanitize(caddr, sizeof(caddr), addr && *addr ? addr : "-", VALUE_FLAGS);
-	/* Keep the address whole: cut the name so that the item fits 255 bytes. */
+	/* Keep the address whole: cut the name so that the item fits 255 bytes
+	 * (an address of over 252 bytes, which no MTA sends, leaves no name). */
 	if (strlen(cname) + strlen(caddr) + 3 > SANITIZE_MAX)
-		cname[SANITIZE_MAX - strlen(caddr) - 3] = '\0';
+		cname[strlen(caddr) + 3 < SANITIZE_MAX ? SANITIZE_MAX - strlen(caddr) - 3 : 0] = '\0';
 	snprintf(both, sizeof(both), "%s [%s]", cname, caddr);
 	put_item(w, "client", both);
 }

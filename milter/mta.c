@@ -116,7 +116,8 @@ mta_client_addr(char *dst, size_t size, const char *raw)
 		net_addr_format(&addr, text, sizeof(text));
 		sanitize(dst, size, text, 0);
 	} else {
-		sanitize(dst, size, raw, SANITIZE_SPACE);
+		/* ASCII only: a cut backing up to a UTF-8 boundary could leave an address. */
+		sanitize(dst, size, raw, SANITIZE_SPACE | SANITIZE_ASCII);
 	}
 	return dst;
 }

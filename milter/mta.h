@@ -28,9 +28,9 @@
  *	MTAs: Sendmail sends IPv6 clients as "IPv6:0:0:0:0:0:0:0:1", Postfix
  *	as "::1". An address that parses (net_addr.h) is written in its
  *	canonical inet_ntop() text ("::1"; an IPv4-mapped address as plain
- *	IPv4); anything else is kept, sanitised (no control characters or
- *	spaces). The result is dst, or NULL when raw is NULL. size should be
- *	at least MTA_ADDR_TEXT_MAX.
+ *	IPv4); anything else is kept, sanitised (no control characters,
+ *	spaces or non-ASCII bytes). The result is dst, or NULL when raw is
+ *	NULL. size should be at least MTA_ADDR_TEXT_MAX.
  */
 #ifndef MTA_H
 #define MTA_H

@@ -19,7 +19,7 @@ PKGS="build-essential autoconf automake libtool pkg-config m4
 libmilter-dev libyaml-dev libgnutls28-dev libcunit1-dev zlib1g-dev libmicrohttpd-dev
 postfix postfix-pcre sasl2-bin libsasl2-modules
 gnutls-bin openssl python3 valgrind strace iproute2 procps ca-certificates prometheus
-lintian mandoc debhelper devscripts dpkg-dev"
+lintian mandoc debhelper devscripts dpkg-dev clang libclang-rt-14-dev"
 [ "${INSTALL_DEPS_NO_BROWSER:-0}" = 1 ] || PKGS="$PKGS chromium"
 
 # one dpkg-query for all packages: prints "NAME STATUS" for the known ones (unknown ones: nothing)

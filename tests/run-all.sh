@@ -7,12 +7,15 @@
 #   1. install the Debian packages the build and the tests need (tests/install-deps.sh);
 #   2. build out of tree in build/ with -Wall -Wextra -Werror and run the CUnit suites (make check);
 #   3. build again in build-asan/ with AddressSanitizer + UndefinedBehaviorSanitizer and rerun them;
-#   4. run every CUnit program once more under valgrind (errors and leaks fail);
+#   4. run every CUnit program once more under valgrind (errors and leaks fail), and the
+#      threaded snapshot test under helgrind (data races and lock misuse fail);
+#   4b. build the libFuzzer targets (make fuzz; needs clang) and run each ~15 s on a copy of its
+#      seed corpus (tests/fuzz/run.sh; a clean run counts 1 passed);
 #   5. run the end-to-end suites tests/e2e/*/test_*.sh against real MTAs on loopback (needs root);
 #   6. build the .deb (packaging/debian/build-deb.sh), lintian it, install it and run
 #      tests/e2e/package/test_installed.sh against the installed files through a private Postfix, then purge.
 # The e2e suites find the programs through MILTER, PROBE and REPORT (exported here).
-# Environment: RUN_ALL_SKIP="asan valgrind e2e package" skips steps (for quick local runs; CI skips nothing);
+# Environment: RUN_ALL_SKIP="asan valgrind fuzz e2e package" skips steps (for quick local runs; CI skips nothing);
 #   RUN_ALL_E2E="postfix/test_milter.sh ..." runs only those e2e suites.
 # Last line: "N passed, N failed", summed over every suite; the exit status is 0 only if nothing failed.
 set -u
@@ -105,6 +108,30 @@ if ! skipped valgrind; then
             --errors-for-leak-kinds=definite,indirect "$prog") >"$log" 2>&1
         count "valgrind $(basename "$prog")" $? "$log"
     done
+    log=$BUILD/helgrind-test_snapshot_threads.log
+    (cd "$BUILD/tests/unit" && valgrind -q --tool=helgrind --error-exitcode=99 \
+        ./test_snapshot_threads) >"$log" 2>&1
+    count "helgrind test_snapshot_threads" $? "$log"
+fi
+
+if ! skipped fuzz; then
+    step "4b. libFuzzer smoke runs (tests/fuzz)"
+    if ! make -C "$BUILD" -s fuzz >"$BUILD/fuzz-build.log" 2>&1; then
+        tail -n 20 "$BUILD/fuzz-build.log"
+        count "fuzz build" 1 /dev/null
+    elif grep -q 'make fuzz: skipped' "$BUILD/fuzz-build.log"; then
+        cat "$BUILD/fuzz-build.log"
+    else
+        for target in $(ls "$TOP/tests/fuzz/corpus"); do
+            [ -x "$BUILD/tests/fuzz/$target" ] || continue # its program is configured out
+            log=$BUILD/fuzz-$target.log
+            sh "$TOP/tests/fuzz/run.sh" -o "$log.libfuzzer" "$BUILD" "$target" >"$log" 2>&1
+            status=$?
+            count "fuzz $target" $status "$log"
+            [ "$status" -eq 0 ] || { grep -a -A3 'INVARIANT\|ERROR\|runtime error' "$log.libfuzzer" |
+                head -n 12; cat "$log"; }
+        done
+    fi
 fi
 
 if ! skipped e2e; then
