@@ -20,7 +20,7 @@ FUZZ_PROBE_SRCS = $(contrib_probe_tlspolicy_probe_SOURCES)
 FUZZ_COMMON = tests/fuzz/fuzz_input.c tests/fuzz/fuzz_input.h
 FUZZ_LINK = $(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer
 
-EXTRA_DIST += tests/fuzz/local.mk tests/fuzz/run.sh tests/fuzz/corpus tests/fuzz/findings \
+EXTRA_DIST += tests/fuzz/local.mk tests/fuzz/run.sh tests/fuzz/corpus \
 	tests/fuzz/fuzz_policy.dict \
 	$(FUZZ_COMMON) tests/fuzz/fuzz_policy.c tests/fuzz/fuzz_logline.c \
 	tests/fuzz/fuzz_roundtrip.c tests/fuzz/fuzz_mta_text.c tests/fuzz/fuzz_smtp_reply.c \
