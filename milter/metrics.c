@@ -32,6 +32,8 @@
 #include "msg.h"
 #include "sanitize.h"
 #include "tls_version.h"
+#include "txn.h"
+#include "txn_log.h"
 
 #define PREFIX      "milter_tlspolicy_"
 #define TABLE_SLOTS 4096 /* power of two, above METRICS_SERIES_MAX */
@@ -73,7 +75,7 @@ static struct family sessions =
     FAMILY("sessions_total", "MTA connections (SMTP sessions) that ended.", session_labels);
 
 static atomic_int enabled;
-static atomic_ullong reloads_ok, reloads_failed, log_write_errors, internal_failures, dropped;
+static atomic_ullong reloads_ok, reloads_failed, dropped;
 static atomic_llong loaded_at;
 static atomic_int last_reload_ok = 1;
 static atomic_flag dropped_warned = ATOMIC_FLAG_INIT, listeners_warned = ATOMIC_FLAG_INIT;
@@ -278,17 +280,7 @@ metrics_count_reload(int ok)
 		metrics_policy_loaded();
 }
 
-void
-metrics_count_log_write_error(void)
-{
-	atomic_fetch_add(&log_write_errors, 1);
-}
 
-void
-metrics_count_internal_failure(void)
-{
-	atomic_fetch_add(&internal_failures, 1);
-}
 
 size_t
 metrics_escape_label(char *dst, size_t size, const char *value)
@@ -397,10 +389,10 @@ text_family(struct text *t, struct family *f)
 }
 
 static void
-text_counter(struct text *t, const char *name, const char *help, atomic_ullong *value)
+text_counter(struct text *t, const char *name, const char *help, unsigned long long value)
 {
 	text_head(t, name, "counter", help);
-	text_add(t, "%s %llu\n", name, atomic_load(value));
+	text_add(t, "%s %llu\n", name, value);
 }
 
 static void
@@ -453,12 +445,13 @@ metrics_render(const struct policy *policy, int today, unsigned connections, siz
 	text_rollout(&t, policy, today);
 	text_reloads(&t);
 	text_counter(&t, PREFIX "log_write_errors_total",
-	             "Transaction log lines that could not be written.", &log_write_errors);
+	             "Transaction log lines that could not be written.", txn_log_write_errors());
 	text_counter(&t, PREFIX "internal_failures_total",
-	             "Internal failures answered with the fail-safe reply.", &internal_failures);
+	             "Internal failures answered with the fail-safe reply.",
+	             txn_internal_failures());
 	text_counter(&t, PREFIX "metrics_series_dropped_total",
 	             "Increments not counted because a metric had too many label combinations.",
-	             &dropped);
+	             atomic_load(&dropped));
 	metrics_escape_label(version, sizeof(version), PACKAGE_VERSION);
 	text_head(&t, PREFIX "build_info", "gauge", "Always 1; the version in a label.");
 	text_add(&t, PREFIX "build_info{version=\"%s\"} 1\n", version);
@@ -497,8 +490,6 @@ metrics_reset(void)
 	}
 	atomic_store(&reloads_ok, 0);
 	atomic_store(&reloads_failed, 0);
-	atomic_store(&log_write_errors, 0);
-	atomic_store(&internal_failures, 0);
 	atomic_store(&dropped, 0);
 	atomic_store(&loaded_at, 0);
 	atomic_store(&last_reload_ok, 1);

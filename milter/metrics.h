@@ -8,8 +8,6 @@
  *	void metrics_count_session(const char *listener, const char *tls_version);
  *	void metrics_count_reload(int ok);
  *	void metrics_policy_loaded(void);
- *	void metrics_count_log_write_error(void);
- *	void metrics_count_internal_failure(void);
  *
  *	char *metrics_render(const struct policy *policy, int today,
  *	    unsigned connections, size_t *len);
@@ -45,9 +43,9 @@
  *
  *	metrics_count_reload() counts a reload (ok: success, and the policy
  *	load time is now); metrics_policy_loaded() records the first load.
- *	metrics_count_log_write_error() and metrics_count_internal_failure()
- *	count a transaction log line that could not be written and an
- *	internal failure answered with the fail-safe reply.
+ *	The counts of lost log lines and of internal failures are read from
+ *	the daemon's own counters (txn_log_write_errors(),
+ *	txn_internal_failures()) when the text is rendered.
  *
  *	metrics_render() returns the exposition text (format 0.0.4) in
  *	malloc()ed memory, or NULL when out of memory. The rollout gauge
@@ -74,8 +72,6 @@ void metrics_count_transaction(const char *line);
 void metrics_count_session(const char *listener, const char *tls_version);
 void metrics_count_reload(int ok);
 void metrics_policy_loaded(void);
-void metrics_count_log_write_error(void);
-void metrics_count_internal_failure(void);
 
 char *metrics_render(const struct policy *policy, int today, unsigned connections, size_t *len);
 

@@ -16,7 +16,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include "metrics.h"
 #include "msg.h"
 #include "sanitize.h"
 #include "txn.h"
@@ -144,7 +143,6 @@ void
 txn_note_internal_failure(void)
 {
 	atomic_fetch_add_explicit(&internal_failures, 1, memory_order_relaxed);
-	metrics_count_internal_failure();
 }
 
 unsigned long

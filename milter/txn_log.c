@@ -323,7 +323,6 @@ note_lost(const char *why, const char *partial)
 	time_t now = time(NULL);
 
 	atomic_fetch_add_explicit(&write_errors, 1, memory_order_relaxed);
-	metrics_count_log_write_error();
 	lost_unreported++;
 	lost_in_outage++;
 	if (last_warning != 0 && now - last_warning < WARN_INTERVAL)
